@@ -1,0 +1,146 @@
+//! `serve`: the HTTP server, on the configured database or the demo file.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::Args;
+use tokio::net::TcpListener;
+
+use super::{Failure, clock, exit};
+use crate::config::Settings;
+use crate::db::{Access, Db};
+use crate::http::{self, AppState, Limits};
+use crate::metrics::{Context, MetricsService};
+
+/// Options of the HTTP server.
+#[derive(Args, Clone, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "BIND_ADDRESS", default_value = "0.0.0.0", global = true)]
+    pub bind: IpAddr,
+
+    /// Port to listen on.
+    #[arg(long, env = "PORT", default_value_t = 8050, global = true)]
+    pub port: u16,
+
+    /// Seconds after which a cached dashboard is recomputed in the background.
+    #[arg(long, env = "BI_CACHE_TTL_SECS", default_value_t = 60, global = true)]
+    pub cache_ttl_secs: u64,
+
+    /// Seconds a request may take before it is answered with 503.
+    #[arg(
+        long,
+        env = "BI_REQUEST_TIMEOUT_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub request_timeout_secs: u64,
+
+    /// Requests served at once; beyond this the server answers 503 at once.
+    #[arg(
+        long,
+        env = "BI_MAX_CONCURRENT_REQUESTS",
+        default_value_t = 512,
+        global = true
+    )]
+    pub max_concurrent_requests: usize,
+}
+
+pub async fn run(settings: &Settings, args: &ServeArgs) -> Result<(), Failure> {
+    let address = SocketAddr::new(args.bind, args.port);
+    let listener = TcpListener::bind(address)
+        .await
+        .map_err(|err| listen_failure(address, err))?;
+    let db = open_database(settings).await?;
+    let context = Context {
+        db: db.clone(),
+        clock: clock(settings),
+        demo: settings.is_demo(),
+        national_bodies: settings.national_bodies,
+        statement_timeout: settings.statement_timeout(),
+    };
+    let metrics = MetricsService::new(context, Duration::from_secs(args.cache_ttl_secs.max(1)));
+    let limits = Limits {
+        request_timeout: Duration::from_secs(args.request_timeout_secs.max(1)),
+        max_concurrent: args.max_concurrent_requests.max(1),
+    };
+    let app = http::router(AppState { metrics }, limits);
+    let local = listener
+        .local_addr()
+        .context("the listening socket has no address")?;
+    tracing::info!(address = %local, "polibase-bi is listening; open http://{local}/");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the HTTP server stopped unexpectedly")?;
+    db.close().await;
+    tracing::info!("polibase-bi stopped");
+    Ok(())
+}
+
+fn listen_failure(address: SocketAddr, err: std::io::Error) -> Failure {
+    let hint = match err.kind() {
+        std::io::ErrorKind::AddrInUse => format!(
+            "port {} is already in use; stop the other program or choose another port \
+             with --port or PORT",
+            address.port()
+        ),
+        std::io::ErrorKind::PermissionDenied => format!(
+            "no permission to listen on {address}; choose a port above 1023 with --port or PORT"
+        ),
+        _ => format!("cannot listen on {address}: {err}"),
+    };
+    Failure::new(exit::LISTEN, anyhow::anyhow!(hint))
+}
+
+/// The configured database, or the demo file when none is configured.
+async fn open_database(settings: &Settings) -> Result<Db, Failure> {
+    let Some(url) = &settings.database_url else {
+        let db =
+            crate::demo::open_or_create_demo_file(&settings.demo_path, settings, &clock(settings))
+                .await
+                .map_err(|err| Failure::new(exit::DATABASE, err))?;
+        tracing::info!(
+            path = %settings.demo_path.display(),
+            "serving DEMO DATA (invented activity); set DATABASE_URL=postgresql://user:password@host:5432/db \
+             to show a real Polibase database"
+        );
+        return Ok(db);
+    };
+    let db = Db::connect_lazy(url, settings, Access::ReadOnly)
+        .map_err(|err| Failure::new(exit::USAGE, err))?;
+    match tokio::time::timeout(Duration::from_secs(5), db.ping()).await {
+        Ok(Ok(())) => tracing::info!(database = %url, "connected to the database"),
+        Ok(Err(err)) => tracing::warn!(database = %url, error = %err,
+            "the database is not reachable yet; serving and retrying on each request"),
+        Err(_) => tracing::warn!(database = %url,
+            "the database did not answer within 5 s; serving and retrying on each request"),
+    }
+    Ok(db)
+}
+
+/// Resolves on SIGINT or SIGTERM; in-flight requests then finish before exit.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

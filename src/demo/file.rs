@@ -1,0 +1,225 @@
+//! The demo database file that `serve` uses when no `DATABASE_URL` is set.
+//!
+//! A missing file is built in a hidden temporary file next to it and renamed
+//! into place only when complete, so a crash never leaves half a demo behind
+//! and two servers starting together cannot both win. An existing file is
+//! served read-only, after checking that it is a complete SQLite file that this
+//! program built; anything else is reported with what to do, and never
+//! overwritten or deleted.
+
+use std::fs::{self, File};
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+use super::{DemoError, DemoOptions, generate};
+use crate::clock::Clock;
+use crate::config::{DatabaseUrl, Settings};
+use crate::db::{Access, Db, migrate, schema};
+
+/// Table recording that a file is a demo database and how it was generated.
+pub const MARKER_TABLE: &str = "polibase_bi_demo";
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// Opens the demo database at `path`, building it first if it does not exist.
+pub async fn open_or_create_demo_file(
+    path: &Path,
+    settings: &Settings,
+    clock: &Clock,
+) -> Result<Db, DemoError> {
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Err(refused(
+            path,
+            "is a directory; remove it or set BI_DEMO_PATH to a file path",
+        )),
+        Ok(meta) if !meta.is_file() => Err(refused(
+            path,
+            "is not a regular file; set BI_DEMO_PATH to a file path",
+        )),
+        Ok(_) => open_existing(path, settings).await,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => create(path, settings, clock).await,
+        Err(err) => Err(refused(
+            path,
+            &format!("cannot be inspected ({err}); {}", ELSEWHERE),
+        )),
+    }
+}
+
+const ELSEWHERE: &str = "set BI_DEMO_PATH to another path";
+
+fn refused(path: &Path, reason: &str) -> DemoError {
+    DemoError::DemoFile {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    }
+}
+
+/// Builds the demo next to `path`, then moves it into place without replacing anything.
+async fn create(path: &Path, settings: &Settings, clock: &Clock) -> Result<Db, DemoError> {
+    let temp = temporary_next_to(path)?;
+    let db = writable(temp.path(), settings)?;
+    let filled = fill(&db, clock).await;
+    db.close().await;
+    filled?;
+    match temp.persist_noclobber(path) {
+        Ok(_) => {}
+        // Another process finished its own copy first: serve that one.
+        Err(err) if err.error.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(err) => {
+            let reason = format!("cannot be moved into place ({}); {ELSEWHERE}", err.error);
+            return Err(refused(path, &reason));
+        }
+    }
+    open_existing(path, settings).await
+}
+
+fn temporary_next_to(path: &Path) -> Result<NamedTempFile, DemoError> {
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    tempfile::Builder::new()
+        .prefix(".polibase-bi-demo-")
+        .suffix(".sqlite.part")
+        .tempfile_in(&directory)
+        .map_err(|err| {
+            let reason = format!(
+                "cannot be created in {} ({err}); {ELSEWHERE}",
+                directory.display()
+            );
+            refused(path, &reason)
+        })
+}
+
+fn writable(path: &Path, settings: &Settings) -> Result<Db, DemoError> {
+    let url = DatabaseUrl::Sqlite(path.to_path_buf());
+    Ok(Db::connect_lazy(&url, settings, Access::ReadWrite)?)
+}
+
+/// Migrates, generates the default demo and records the marker.
+async fn fill(db: &Db, clock: &Clock) -> Result<(), DemoError> {
+    migrate::run(db).await?;
+    let options = DemoOptions::default();
+    generate(db, &options, clock).await?;
+    let Db::Sqlite(pool) = db else {
+        return Err(DemoError::Db(crate::db::DbError::Config(
+            "the demo file is SQLite".into(),
+        )));
+    };
+    let create = format!(
+        "CREATE TABLE {MARKER_TABLE} (scale REAL NOT NULL, seed INTEGER NOT NULL, \
+         generated_at TEXT NOT NULL)"
+    );
+    sqlx::query(&create)
+        .execute(pool)
+        .await
+        .map_err(crate::db::DbError::from)?;
+    let insert = format!("INSERT INTO {MARKER_TABLE} (scale, seed, generated_at) VALUES (?, ?, ?)");
+    let generated_at = clock.now().format("%Y-%m-%dT%H:%M:%S%:z").to_string();
+    let seed = i64::try_from(options.seed).unwrap_or(i64::MAX);
+    sqlx::query(&insert)
+        .bind(options.scale)
+        .bind(seed)
+        .bind(generated_at)
+        .execute(pool)
+        .await
+        .map_err(crate::db::DbError::from)?;
+    Ok(())
+}
+
+/// Checks an existing file and opens it read-only.
+async fn open_existing(path: &Path, settings: &Settings) -> Result<Db, DemoError> {
+    check_header(path)?;
+    let url = DatabaseUrl::Sqlite(path.to_path_buf());
+    let db = Db::connect_lazy(&url, settings, Access::ReadOnly)?;
+    if let Err(err) = check_contents(path, &db).await {
+        db.close().await;
+        return Err(err);
+    }
+    Ok(db)
+}
+
+/// Reads the 100-byte SQLite header: the magic string and the declared size.
+fn check_header(path: &Path) -> Result<(), DemoError> {
+    let mut header = [0u8; 100];
+    let mut file = File::open(path).map_err(|err| unreadable(path, &err))?;
+    let length = file.metadata().map_err(|err| unreadable(path, &err))?.len();
+    let not_sqlite = || {
+        refused(
+            path,
+            &format!("is not a SQLite database; remove it or {ELSEWHERE}"),
+        )
+    };
+    file.read_exact(&mut header).map_err(|_| not_sqlite())?;
+    if &header[..16] != SQLITE_MAGIC {
+        return Err(not_sqlite());
+    }
+    let declared = declared_size(&header);
+    if length < declared {
+        let reason = format!(
+            "is truncated ({length} of {declared} bytes); remove it to have it rebuilt, \
+             or {ELSEWHERE}"
+        );
+        return Err(refused(path, &reason));
+    }
+    Ok(())
+}
+
+fn unreadable(path: &Path, err: &io::Error) -> DemoError {
+    let reason = match err.kind() {
+        io::ErrorKind::PermissionDenied => {
+            format!("cannot be read (permission denied); make it readable or {ELSEWHERE}")
+        }
+        _ => format!("cannot be read ({err}); {ELSEWHERE}"),
+    };
+    refused(path, &reason)
+}
+
+/// Page size × page count from the header, when the header vouches for the count.
+fn declared_size(header: &[u8; 100]) -> u64 {
+    let page_size = match u16::from_be_bytes([header[16], header[17]]) {
+        1 => 65_536,
+        size => u64::from(size),
+    };
+    let be32 = |at: usize| {
+        u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
+    // The page count is only valid when the change counter matches "version valid for".
+    if be32(24) != be32(92) {
+        return 0;
+    }
+    page_size * u64::from(be32(28))
+}
+
+/// Confirms the file is intact and is one of ours.
+async fn check_contents(path: &Path, db: &Db) -> Result<(), DemoError> {
+    let corrupt = |detail: String| {
+        let reason = format!("is damaged ({detail}); remove it to have it rebuilt, or {ELSEWHERE}");
+        refused(path, &reason)
+    };
+    let tables = schema::table_names(db)
+        .await
+        .map_err(|err| corrupt(err.to_string()))?;
+    let has = |name: &str| tables.iter().any(|t| t == name);
+    if !has(MARKER_TABLE) || !has("_sqlx_migrations") {
+        let reason = format!(
+            "is not a polibase-bi demo database; to serve it set DATABASE_URL=sqlite://{}, \
+             otherwise {ELSEWHERE}",
+            path.display()
+        );
+        return Err(refused(path, &reason));
+    }
+    let Db::Sqlite(pool) = db else {
+        return Ok(());
+    };
+    let verdict: String = sqlx::query_scalar("PRAGMA quick_check(1)")
+        .fetch_one(pool)
+        .await
+        .map_err(|err| corrupt(crate::db::DbError::from(err).to_string()))?;
+    if verdict != "ok" {
+        return Err(corrupt(verdict));
+    }
+    Ok(())
+}

@@ -1,0 +1,71 @@
+//! The HTTP layer's one error type and its JSON envelope:
+//! `{"error": {"code", "message"}}`. 4xx messages say what to change; 5xx
+//! messages reveal nothing internal.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::metrics::MetricsError;
+use crate::metrics::filter::InvalidParameter;
+
+#[derive(Debug)]
+pub enum ApiError {
+    InvalidParameter(String),
+    NotFound(String),
+    Unavailable(String),
+    Internal,
+}
+
+impl ApiError {
+    fn parts(&self) -> (StatusCode, &'static str, String) {
+        match self {
+            Self::InvalidParameter(message) => (
+                StatusCode::BAD_REQUEST,
+                "invalid_parameter",
+                message.clone(),
+            ),
+            Self::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", message.clone()),
+            Self::Unavailable(message) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                message.clone(),
+            ),
+            Self::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the dashboard could not be computed; the server log has details".into(),
+            ),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = self.parts();
+        let body = Json(json!({ "error": { "code": code, "message": message } }));
+        (status, body).into_response()
+    }
+}
+
+impl From<InvalidParameter> for ApiError {
+    fn from(err: InvalidParameter) -> Self {
+        Self::InvalidParameter(err.0)
+    }
+}
+
+impl From<MetricsError> for ApiError {
+    fn from(err: MetricsError) -> Self {
+        match err {
+            MetricsError::InvalidParameter(message) => Self::InvalidParameter(message),
+            MetricsError::Unavailable(_) => Self::Unavailable(
+                "the database is unavailable; the dashboard retries on the next request".into(),
+            ),
+            MetricsError::Failed(message) => {
+                tracing::error!(error = %message, "the dashboard could not be computed");
+                Self::Internal
+            }
+        }
+    }
+}

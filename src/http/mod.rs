@@ -1,0 +1,63 @@
+//! The HTTP layer: one route table, the middleware every response passes
+//! through, and the server's start and graceful shutdown. Nothing here
+//! writes SQL; handlers ask the metrics service.
+
+mod api;
+mod error;
+mod health;
+mod middleware;
+mod page;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::metrics::MetricsService;
+
+pub use error::ApiError;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub metrics: MetricsService,
+}
+
+/// Limits applied to every request.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub request_timeout: Duration,
+    pub max_concurrent: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            request_timeout: Duration::from_secs(30),
+            max_concurrent: 512,
+        }
+    }
+}
+
+/// The route table.
+pub fn router(state: AppState, limits: Limits) -> Router {
+    let api = Router::new()
+        .route("/dashboard", get(api::dashboard))
+        .route("/refresh", post(api::refresh))
+        .route("/filters", get(api::filters))
+        .route(
+            "/prefectures/{code}/municipalities",
+            get(api::municipalities),
+        )
+        .fallback(api::not_found);
+    let routes = Router::new()
+        .route("/", get(page::dashboard))
+        .route("/assets/{name}", get(page::asset))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .nest("/api/v1", api)
+        .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
+        .with_state(state);
+    middleware::apply(routes, limits)
+}
