@@ -12,7 +12,8 @@ const FILTER_KEYS = ["period", "from", "to", "type", "prefecture", "conference"]
 const AUTO_REFRESH_KEY = "polibase-bi.auto-refresh-minutes";
 const PREFECTURE_ROWS_COLLAPSED = 10;
 const CONFERENCE_BARS_COLLAPSED = 10;
-const FONT = '"Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Hiragino Kaku Gothic ProN", ' +
+const FONT =
+  '"Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Hiragino Kaku Gothic ProN", ' +
   '"Yu Gothic", Meiryo, sans-serif';
 
 // Named colours: tooltips mark a series with a CSS class (sw-<name>) because the
@@ -148,7 +149,11 @@ function fillStats(id, items) {
   const list = document.getElementById(id);
   list.replaceChildren();
   for (const item of items) {
-    const classes = ["stat-value", item.band && `band-text-${item.band}`, item.small && "stat-value-small"];
+    const classes = [
+      "stat-value",
+      item.band && `band-text-${item.band}`,
+      item.small && "stat-value-small",
+    ];
     const value = el("dd", classes.filter(Boolean).join(" "), item.value);
     const group = el("div", "stat", null, [el("dt", "stat-label", item.label), value]);
     if (item.note) group.append(el("dd", "stat-note", item.note));
@@ -207,7 +212,11 @@ async function fetchJson(url, options = {}) {
   }
   if (!response.ok) {
     const error = body?.error ?? {};
-    throw new ApiError(error.code ?? `http_${response.status}`, error.message ?? "", response.status);
+    throw new ApiError(
+      error.code ?? `http_${response.status}`,
+      error.message ?? "",
+      response.status,
+    );
   }
   return body;
 }
@@ -301,7 +310,8 @@ function tipHtml(title, rows) {
       `<span class="tip-value">${escapeHtml(row.value)}</span></div>`
     );
   });
-  return `<div class="tip"><div class="tip-title">${escapeHtml(title)}</div>${lines.join("")}</div>`;
+  const head = `<div class="tip-title">${escapeHtml(title)}</div>`;
+  return `<div class="tip">${head}${lines.join("")}</div>`;
 }
 
 function tooltip(formatter, trigger = "item") {
@@ -327,7 +337,14 @@ const legend = (extra = {}) => ({
   ...extra,
 });
 
-const grid = (extra = {}) => ({ left: 8, right: 16, top: 16, bottom: 36, containLabel: true, ...extra });
+const grid = (extra = {}) => ({
+  left: 8,
+  right: 16,
+  top: 16,
+  bottom: 36,
+  containLabel: true,
+  ...extra,
+});
 
 /** A donut of two or more parts with the headline rate in its hole. */
 function donut(name, parts, centre, centreBand) {
@@ -348,7 +365,11 @@ function donut(name, parts, centre, centreBand) {
         center: ["50%", "45%"],
         avoidLabelOverlap: true,
         label: { show: false },
-        data: parts.map((p) => ({ name: p.name, value: p.value, itemStyle: { color: COLORS[p.color] } })),
+        data: parts.map((p) => ({
+          name: p.name,
+          value: p.value,
+          itemStyle: { color: COLORS[p.color] },
+        })),
       },
     ],
     graphic: [
@@ -368,8 +389,12 @@ function donut(name, parts, centre, centreBand) {
   });
 }
 
-function slotWidth(name, count) {
-  return Math.max(Math.floor((chartNode(name).clientWidth - 60) / Math.max(count, 1)) - 6, 40);
+/** Category labels that all stay visible: wrapped within their slot, or slanted when the
+ *  slots are too narrow for a word (a wrapped "Prefectural" would split mid-word). */
+function categoryLabels(name, count) {
+  const slot = Math.floor((chartNode(name).clientWidth - 60) / Math.max(count, 1)) - 6;
+  if (slot >= 72) return { interval: 0, width: slot, overflow: "break", lineHeight: 14 };
+  return { interval: 0, rotate: 30, width: 96, overflow: "truncate" };
 }
 
 /** Stacked bars of "with" / "without" per category, the rate in the tooltip. */
@@ -392,12 +417,17 @@ function stackedWithWithout(name, rows, labelOf, names) {
     xAxis: {
       type: "category",
       data: categories,
-      // Every category keeps its label, wrapped to the width of its own slot.
-      axisLabel: { interval: 0, width: slotWidth(name, categories.length), overflow: "break", lineHeight: 14 },
+      axisLabel: categoryLabels(name, categories.length),
     },
     yAxis: { type: "value", axisLabel: { formatter: (v) => fmtInt(v) } },
     series: [
-      { name: names[0], type: "bar", stack: "all", data: withData, itemStyle: { color: COLORS.blue } },
+      {
+        name: names[0],
+        type: "bar",
+        stack: "all",
+        data: withData,
+        itemStyle: { color: COLORS.blue },
+      },
       {
         name: names[1],
         type: "bar",
@@ -513,7 +543,12 @@ function section(name, doc, render) {
     return;
   }
   message.hidden = true;
-  render(value, (sub, ...ids) => () => unavailableText(doc.panels, `${name}.${sub}`, sub, ...ids));
+  render(
+    value,
+    (sub, ...ids) =>
+      () =>
+        unavailableText(doc.panels, `${name}.${sub}`, sub, ...ids),
+  );
 }
 
 function setLoading(loading) {
@@ -540,16 +575,25 @@ function renderScopeNotes() {
   const active = [];
   const period = $("#f-period");
   active.push({ key: "period", text: t("scope_period_only", { period: selectedText(period) }) });
-  for (const [key, label] of [["type", "body_type"], ["prefecture", "prefecture"], ["conference", "conference"]]) {
+  for (const [key, label] of [
+    ["type", "body_type"],
+    ["prefecture", "prefecture"],
+    ["conference", "conference"],
+  ]) {
     if (state.params.get(key)) {
-      active.push({ key, text: t("scope_filter_value", { name: t(label), value: selectedText($(`#f-${key}`)) }) });
+      active.push({
+        key,
+        text: t("scope_filter_value", { name: t(label), value: selectedText($(`#f-${key}`)) }),
+      });
     }
   }
   for (const root of $$("[data-section]")) {
     const applies = (root.dataset.applies ?? "").split(" ");
     const skipped = active.filter((f) => !applies.includes(f.key)).map((f) => f.text);
     const note = $("[data-scope-note]", root);
-    note.textContent = skipped.length ? t("scope_not_applied", { filters: skipped.join("、") }) : "";
+    note.textContent = skipped.length
+      ? t("scope_not_applied", { filters: skipped.join("、") })
+      : "";
     note.hidden = skipped.length === 0;
   }
 }
@@ -571,9 +615,16 @@ function card({ id, title, value, detail, band, change }) {
     const text = fmtChange(change);
     const better = LOWER_IS_BETTER.has(id) ? change < 0 : change > 0;
     const tone = !isNum(change) || change === 0 ? "flat" : better ? "up" : "down";
-    foot.append(el("span", `change change-${tone}`, text ? t("card_change", { change: text }) : t("card_change_none")));
+    foot.append(
+      el(
+        "span",
+        `change change-${tone}`,
+        text ? t("card_change", { change: text }) : t("card_change_none"),
+      ),
+    );
   }
-  if (band !== undefined) foot.append(el("span", `band-pill band-pill-${band ?? "none"}`, bandLabel(band)));
+  if (band !== undefined)
+    foot.append(el("span", `band-pill band-pill-${band ?? "none"}`, bandLabel(band)));
   node.append(foot);
   return node;
 }
@@ -595,7 +646,10 @@ function renderCards(doc) {
         id: c.id,
         title: t(`card_${c.id}`),
         value: fmtRate(c.rate),
-        detail: t("card_of", { numerator: fmtInt(c.numerator), denominator: fmtInt(c.denominator) }),
+        detail: t("card_of", {
+          numerator: fmtInt(c.numerator),
+          denominator: fmtInt(c.denominator),
+        }),
         band: c.band,
         change: c.change_7d ?? null,
       }),
@@ -609,42 +663,69 @@ function renderCards(doc) {
       id: "bodies_with_data",
       title: t("card_bodies_with_data"),
       value: fmtInt(cov.bodies_with_data),
-      detail: t("card_of", { numerator: fmtInt(cov.bodies_with_data), denominator: fmtInt(cov.total_bodies) }),
+      detail: t("card_of", {
+        numerator: fmtInt(cov.bodies_with_data),
+        denominator: fmtInt(cov.total_bodies),
+      }),
     }),
-    card({ id: "coverage_rate", title: t("card_coverage_rate"), value: fmtRate(cov.rate), band: cov.band }),
+    card({
+      id: "coverage_rate",
+      title: t("card_coverage_rate"),
+      value: fmtRate(cov.rate),
+      band: cov.band,
+    }),
   );
 }
 
 /* ---------- 自治体カバレッジ ---------- */
 
 function renderCoverage(cov, missing) {
-  panel("coverage-donut", cov, () => {
-    const without = Math.max((cov.total_bodies ?? 0) - (cov.bodies_with_data ?? 0), 0);
-    donut(
-      "coverage-donut",
-      [
-        { name: t("with_data"), value: cov.bodies_with_data ?? 0, color: "blue" },
-        { name: t("without_data"), value: without, color: "grey" },
-      ],
-      fmtRate(cov.rate),
-      cov.band,
-    );
-    fillStats("stats-coverage", [
-      { label: t("card_total_bodies"), value: fmtInt(cov.total_bodies) },
-      { label: t("with_data"), value: fmtInt(cov.bodies_with_data) },
-      {
-        label: t("bodies_with_conferences"),
-        value: fmtInt(cov.bodies_with_conferences),
-        note: fmtRate(cov.conference_rate),
-      },
-    ]);
-  }, missing("total_bodies"));
-  panel("coverage-by-type", cov.by_type, (rows) =>
-    stackedWithWithout("coverage-by-type", rows, (r) => tValue("type_", r.type), [t("with_data"), t("without_data")]),
-  missing("by_type"));
-  panel("coverage-by-org-type", cov.by_organization_type, (rows) =>
-    stackedWithWithout("coverage-by-org-type", rows, (r) => tValue("org_", r.type), [t("with_data"), t("without_data")]),
-  missing("by_organization_type"));
+  panel(
+    "coverage-donut",
+    cov,
+    () => {
+      const without = Math.max((cov.total_bodies ?? 0) - (cov.bodies_with_data ?? 0), 0);
+      donut(
+        "coverage-donut",
+        [
+          { name: t("with_data"), value: cov.bodies_with_data ?? 0, color: "blue" },
+          { name: t("without_data"), value: without, color: "grey" },
+        ],
+        fmtRate(cov.rate),
+        cov.band,
+      );
+      fillStats("stats-coverage", [
+        { label: t("card_total_bodies"), value: fmtInt(cov.total_bodies) },
+        { label: t("with_data"), value: fmtInt(cov.bodies_with_data) },
+        {
+          label: t("bodies_with_conferences"),
+          value: fmtInt(cov.bodies_with_conferences),
+          note: fmtRate(cov.conference_rate),
+        },
+      ]);
+    },
+    missing("total_bodies"),
+  );
+  panel(
+    "coverage-by-type",
+    cov.by_type,
+    (rows) =>
+      stackedWithWithout("coverage-by-type", rows, (r) => tValue("type_", r.type), [
+        t("with_data"),
+        t("without_data"),
+      ]),
+    missing("by_type"),
+  );
+  panel(
+    "coverage-by-org-type",
+    cov.by_organization_type,
+    (rows) =>
+      stackedWithWithout("coverage-by-org-type", rows, (r) => tValue("org_", r.type), [
+        t("with_data"),
+        t("without_data"),
+      ]),
+    missing("by_organization_type"),
+  );
   panel("prefecture-map", cov.prefectures, renderPrefectureMap, missing("prefectures"));
   panel("prefecture-table", cov.prefectures, renderPrefectureTable, missing("prefectures"));
 }
@@ -662,9 +743,14 @@ function renderPrefectureTable(rows) {
       (r) => bandLabel(r.band),
     ],
     (tr, r) => {
-      tr.className = `row-band-${r.band ?? "none"} row-clickable`;
+      tr.className = `row-band-${r.band ?? "none"}`;
+      // Municipalities without a prefecture have no drill-down endpoint.
+      if (!r.code) return;
+      tr.classList.add("row-clickable");
       tr.tabIndex = 0;
-      tr.addEventListener("click", () => openDrilldown(r.code, prefectureName(r.code, r.prefecture)));
+      tr.addEventListener("click", () =>
+        openDrilldown(r.code, prefectureName(r.code, r.prefecture)),
+      );
       tr.addEventListener("keydown", (e) => {
         if (e.key === "Enter" || e.key === " ") {
           e.preventDefault();
@@ -675,14 +761,17 @@ function renderPrefectureTable(rows) {
   );
   const toggle = $("#toggle-prefectures");
   toggle.hidden = rows.length <= PREFECTURE_ROWS_COLLAPSED;
-  toggle.textContent = state.showAllPrefectures ? t("show_top10") : t("show_all", { count: fmtInt(rows.length) });
+  toggle.textContent = state.showAllPrefectures
+    ? t("show_top10")
+    : t("show_all", { count: fmtInt(rows.length) });
   toggle.setAttribute("aria-expanded", String(state.showAllPrefectures));
 }
 
 /** The 47 prefectures as equal tiles on a grid, coloured by their municipal coverage band. */
 function renderPrefectureMap(rows) {
   const byCode = new Map(rows.filter((r) => r.code).map((r) => [r.code, r]));
-  if (state.tiles.length === 0 || byCode.size === 0) return showChartMessage("prefecture-map", t("empty"));
+  if (state.tiles.length === 0 || byCode.size === 0)
+    return showChartMessage("prefecture-map", t("empty"));
   const data = state.tiles.map((tile) => {
     const row = byCode.get(tile.code);
     return { value: [tile.col, tile.row], tile, row };
@@ -691,7 +780,10 @@ function renderPrefectureMap(rows) {
   setChart("prefecture-map", {
     tooltip: tooltip((p) => {
       const { tile, row } = p.data;
-      if (!row) return tipHtml(prefectureName(tile.code), [{ label: t("map_no_municipalities"), value: "" }]);
+      if (!row)
+        return tipHtml(prefectureName(tile.code), [
+          { label: t("map_no_municipalities"), value: "" },
+        ]);
       return tipHtml(prefectureName(tile.code, row.prefecture), [
         { label: t("col_total"), value: fmtInt(row.total) },
         { label: t("col_with_data"), value: fmtInt(row.with_data) },
@@ -771,18 +863,24 @@ async function openDrilldown(code, name) {
   root.scrollIntoView({ behavior: "smooth", block: "nearest" });
 
   // The path names the prefecture; passing it in the query too would repeat the filter.
-  const url = `/api/v1/prefectures/${encodeURIComponent(state.drillCode)}/municipalities${dataQuery(["prefecture"])}`;
+  const path = `/api/v1/prefectures/${encodeURIComponent(state.drillCode)}/municipalities`;
+  const url = `${path}${dataQuery(["prefecture"])}`;
   try {
     const doc = await fetchJson(url);
     if (seq !== state.drillSeq) return;
-    fillTable("table-municipalities", doc.municipalities, [
-      (m) => m.name,
-      (m) => tValue("org_", m.organization_type),
-      (m) => (m.has_data ? t("yes") : t("no")),
-      { value: (m) => fmtInt(m.conferences), numeric: true },
-      { value: (m) => fmtInt(m.meetings), numeric: true },
-      (m) => (m.latest_meeting ? fmtDate(m.latest_meeting) : "—"),
-    ], (tr, m) => tr.classList.add(m.has_data ? "row-has-data" : "row-no-data"));
+    fillTable(
+      "table-municipalities",
+      doc.municipalities,
+      [
+        (m) => m.name,
+        (m) => tValue("org_", m.organization_type),
+        (m) => (m.has_data ? t("yes") : t("no")),
+        { value: (m) => fmtInt(m.conferences), numeric: true },
+        { value: (m) => fmtInt(m.meetings), numeric: true },
+        (m) => (m.latest_meeting ? fmtDate(m.latest_meeting) : "—"),
+      ],
+      (tr, m) => tr.classList.add(m.has_data ? "row-has-data" : "row-no-data"),
+    );
   } catch (error) {
     if (seq !== state.drillSeq) return;
     body.replaceChildren(messageRow(6, failureText(error)));
@@ -798,32 +896,55 @@ function closeDrilldown() {
 /* ---------- 会議カバレッジ ---------- */
 
 function renderMeetings(m, missing) {
-  panel("minutes-donut", m, () => {
-    const without = Math.max((m.total ?? 0) - (m.with_minutes ?? 0), 0);
-    donut(
-      "minutes-donut",
-      [
-        { name: t("with_minutes"), value: m.with_minutes ?? 0, color: "blue" },
-        { name: t("without_minutes"), value: without, color: "grey" },
-      ],
-      fmtRate(m.rate),
-    );
-    fillStats("stats-meetings", [
-      { label: t("meetings_total"), value: fmtInt(m.total) },
-      { label: t("with_minutes"), value: fmtInt(m.with_minutes) },
-      { label: t("rate"), value: fmtRate(m.rate) },
-    ]);
-  }, missing("total"));
-  panel("meetings-by-conference", m.by_conference, (rows) => renderByConference(rows, m.conference_count),
-    missing("by_conference"));
+  panel(
+    "minutes-donut",
+    m,
+    () => {
+      const without = Math.max((m.total ?? 0) - (m.with_minutes ?? 0), 0);
+      donut(
+        "minutes-donut",
+        [
+          { name: t("with_minutes"), value: m.with_minutes ?? 0, color: "blue" },
+          { name: t("without_minutes"), value: without, color: "grey" },
+        ],
+        fmtRate(m.rate),
+      );
+      fillStats("stats-meetings", [
+        { label: t("meetings_total"), value: fmtInt(m.total) },
+        { label: t("with_minutes"), value: fmtInt(m.with_minutes) },
+        { label: t("rate"), value: fmtRate(m.rate) },
+      ]);
+    },
+    missing("total"),
+  );
+  panel(
+    "meetings-by-conference",
+    m.by_conference,
+    (rows) => renderByConference(rows, m.conference_count),
+    missing("by_conference"),
+  );
   panel("minutes-processing", m.minutes, renderMinutesProcessing, missing("minutes"));
-  panel("processed-per-day", m.processed_per_day, renderProcessedPerDay, missing("processed_per_day"));
-  panel("without-minutes", m.without_minutes, (w) =>
-    fillStats("stats-without-minutes", [
-      { label: t("count"), value: fmtInt(w.count) },
-      { label: t("share_of_meetings"), value: fmtRate(w.rate), band: w.band, note: bandLabel(w.band) },
-    ]),
-  missing("without_minutes"));
+  panel(
+    "processed-per-day",
+    m.processed_per_day,
+    renderProcessedPerDay,
+    missing("processed_per_day"),
+  );
+  panel(
+    "without-minutes",
+    m.without_minutes,
+    (w) =>
+      fillStats("stats-without-minutes", [
+        { label: t("count"), value: fmtInt(w.count) },
+        {
+          label: t("share_of_meetings"),
+          value: fmtRate(w.rate),
+          band: w.band,
+          note: bandLabel(w.band),
+        },
+      ]),
+    missing("without_minutes"),
+  );
 }
 
 function renderByConference(rows, conferenceCount) {
@@ -841,9 +962,11 @@ function renderByConference(rows, conferenceCount) {
 
   const labels = shown.map((r) => conferenceLabel(r.conference, r.governing_body));
   setChart("meetings-by-conference", {
-    tooltip: tooltip((p) => tipHtml(labels[p.dataIndex], [
-      { label: t("meetings"), value: fmtInt(p.value), color: "blue" },
-    ])),
+    tooltip: tooltip((p) =>
+      tipHtml(labels[p.dataIndex], [
+        { label: t("meetings"), value: fmtInt(p.value), color: "blue" },
+      ]),
+    ),
     grid: grid({ bottom: 8, right: 48 }),
     xAxis: { type: "value", axisLabel: { formatter: (v) => fmtInt(v) } },
     yAxis: {
@@ -858,7 +981,12 @@ function renderByConference(rows, conferenceCount) {
         data: shown.map((r) => r.meetings),
         itemStyle: { color: COLORS.blue },
         barMaxWidth: 22,
-        label: { show: true, position: "right", formatter: (p) => fmtInt(p.value), color: TEXT_MUTED },
+        label: {
+          show: true,
+          position: "right",
+          formatter: (p) => fmtInt(p.value),
+          color: TEXT_MUTED,
+        },
       },
     ],
   });
@@ -872,8 +1000,17 @@ function unprocessedBand(count) {
 function renderMinutesProcessing(minutes) {
   fillStats("stats-minutes", [
     { label: t("minutes_total"), value: fmtInt(minutes.total) },
-    { label: t("processed"), value: fmtInt(minutes.processed), note: fmtRate(minutes.rate), band: minutes.band },
-    { label: t("unprocessed"), value: fmtInt(minutes.unprocessed), band: unprocessedBand(minutes.unprocessed) },
+    {
+      label: t("processed"),
+      value: fmtInt(minutes.processed),
+      note: fmtRate(minutes.rate),
+      band: minutes.band,
+    },
+    {
+      label: t("unprocessed"),
+      value: fmtInt(minutes.unprocessed),
+      band: unprocessedBand(minutes.unprocessed),
+    },
     { label: t("oldest_unprocessed"), value: fmtDateTime(minutes.oldest_unprocessed), small: true },
     { label: t("newest_unprocessed"), value: fmtDateTime(minutes.newest_unprocessed), small: true },
   ]);
@@ -882,20 +1019,29 @@ function renderMinutesProcessing(minutes) {
 /** Daily bars; a day with nothing processed gets a red marker so it is not mistaken for a gap. */
 function renderProcessedPerDay(days) {
   const counts = days.map((d) => d.count);
-  if (days.length === 0 || allZero(counts)) return showChartMessage("processed-per-day", t("empty"));
+  if (days.length === 0 || allZero(counts))
+    return showChartMessage("processed-per-day", t("empty"));
   const labels = days.map((d) => fmtShortDate(d.date));
   setChart("processed-per-day", {
     tooltip: tooltip((items) => {
       const day = days[items[0].dataIndex];
       const label = day.count === 0 ? t("no_processing_day") : t("processed");
-      return tipHtml(fmtDate(day.date), [{ label, value: fmtInt(day.count), color: day.count ? "blue" : "red" }]);
+      return tipHtml(fmtDate(day.date), [
+        { label, value: fmtInt(day.count), color: day.count ? "blue" : "red" },
+      ]);
     }, "axis"),
     legend: legend(),
     grid: grid(),
     xAxis: { type: "category", data: labels, axisLabel: { hideOverlap: true } },
     yAxis: { type: "value", minInterval: 1, axisLabel: { formatter: (v) => fmtInt(v) } },
     series: [
-      { name: t("processed"), type: "bar", data: counts, itemStyle: { color: COLORS.blue }, barMaxWidth: 18 },
+      {
+        name: t("processed"),
+        type: "bar",
+        data: counts,
+        itemStyle: { color: COLORS.blue },
+        barMaxWidth: 18,
+      },
       {
         name: t("no_processing_day"),
         type: "scatter",
@@ -914,26 +1060,49 @@ function renderProcessedPerDay(days) {
 
 function renderSpeakers(s, missing) {
   panel("speakers-gauge", s, () => gauge("speakers-gauge", s.rate, s.band), missing("rate"));
-  panel("conversations-gauge", s, () => gauge("conversations-gauge", s.conversation_rate, null), missing("conversation_rate"));
+  panel(
+    "conversations-gauge",
+    s,
+    () => gauge("conversations-gauge", s.conversation_rate, null),
+    missing("conversation_rate"),
+  );
   panel("linked-bars", s, () => renderLinkedBars(s), missing("linked"));
-  panel("politician-speakers", s.politician_speakers, (p) =>
-    fillStats("stats-politicians", [
-      { label: t("rate"), value: fmtRate(p.rate), band: p.band, note: bandLabel(p.band) },
-      {
-        label: t("linked"),
-        value: fmtInt(p.linked),
-        note: t("politician_speakers_of", { linked: fmtInt(p.linked), total: fmtInt(p.total) }),
-      },
-    ]),
-  missing("politician_speakers"));
-  panel("without-speaker", s.without_speaker, (w) =>
-    fillStats("stats-without-speaker", [
-      { label: t("count"), value: fmtInt(w.count) },
-      { label: t("share_of_conversations"), value: fmtRate(w.rate), band: w.band, note: bandLabel(w.band) },
-    ]),
-  missing("without_speaker"));
+  panel(
+    "politician-speakers",
+    s.politician_speakers,
+    (p) =>
+      fillStats("stats-politicians", [
+        { label: t("rate"), value: fmtRate(p.rate), band: p.band, note: bandLabel(p.band) },
+        {
+          label: t("linked"),
+          value: fmtInt(p.linked),
+          note: t("politician_speakers_of", { linked: fmtInt(p.linked), total: fmtInt(p.total) }),
+        },
+      ]),
+    missing("politician_speakers"),
+  );
+  panel(
+    "without-speaker",
+    s.without_speaker,
+    (w) =>
+      fillStats("stats-without-speaker", [
+        { label: t("count"), value: fmtInt(w.count) },
+        {
+          label: t("share_of_conversations"),
+          value: fmtRate(w.rate),
+          band: w.band,
+          note: bandLabel(w.band),
+        },
+      ]),
+    missing("without_speaker"),
+  );
   panel("per-meeting", s.per_meeting, renderPerMeeting, missing("per_meeting"));
-  panel("per-meeting-worst", s.per_meeting?.worst, renderWorstMeetings, missing("per_meeting", "worst"));
+  panel(
+    "per-meeting-worst",
+    s.per_meeting?.worst,
+    renderWorstMeetings,
+    missing("per_meeting", "worst"),
+  );
 }
 
 /** Speakers and conversations differ by orders of magnitude, so both bars are drawn as
@@ -941,7 +1110,11 @@ function renderSpeakers(s, missing) {
 function renderLinkedBars(s) {
   const rows = [
     { label: t("speakers"), linked: s.linked ?? 0, total: s.total ?? 0 },
-    { label: t("conversations"), linked: s.conversations_with_speaker ?? 0, total: s.conversations ?? 0 },
+    {
+      label: t("conversations"),
+      linked: s.conversations_with_speaker ?? 0,
+      total: s.conversations ?? 0,
+    },
   ];
   if (allZero(rows.map((r) => r.total))) return showChartMessage("linked-bars", t("empty"));
   const share = (part, total) => (total > 0 ? (part / total) * 100 : 0);
@@ -961,8 +1134,21 @@ function renderLinkedBars(s) {
     xAxis: { type: "value", max: 100, axisLabel: { formatter: (v) => `${v}%` } },
     yAxis: { type: "category", data: rows.map((r) => r.label), inverse: true },
     series: [
-      { name: t("linked"), type: "bar", stack: "s", data: linked, itemStyle: { color: COLORS.blue }, barMaxWidth: 28 },
-      { name: t("unlinked"), type: "bar", stack: "s", data: unlinked, itemStyle: { color: COLORS.grey } },
+      {
+        name: t("linked"),
+        type: "bar",
+        stack: "s",
+        data: linked,
+        itemStyle: { color: COLORS.blue },
+        barMaxWidth: 28,
+      },
+      {
+        name: t("unlinked"),
+        type: "bar",
+        stack: "s",
+        data: unlinked,
+        itemStyle: { color: COLORS.grey },
+      },
     ],
   });
 }
@@ -984,13 +1170,29 @@ function renderPerMeeting(pm) {
   }
   const labels = bins.map((b) => t("bin_label", { from: b.from, to: b.to }));
   setChart("per-meeting-histogram", {
-    tooltip: tooltip((p) => tipHtml(labels[p.dataIndex], [
-      { label: t("meetings"), value: fmtInt(p.value), color: "teal" },
-    ])),
+    tooltip: tooltip((p) =>
+      tipHtml(labels[p.dataIndex], [
+        { label: t("meetings"), value: fmtInt(p.value), color: "teal" },
+      ]),
+    ),
     grid: grid({ bottom: 8 }),
-    xAxis: { type: "category", data: labels, name: t("per_meeting_axis"), nameLocation: "middle", nameGap: 28, axisLabel: { hideOverlap: true } },
+    xAxis: {
+      type: "category",
+      data: labels,
+      name: t("per_meeting_axis"),
+      nameLocation: "middle",
+      nameGap: 28,
+      axisLabel: { hideOverlap: true },
+    },
     yAxis: { type: "value", minInterval: 1, axisLabel: { formatter: (v) => fmtInt(v) } },
-    series: [{ type: "bar", data: bins.map((b) => b.meetings), itemStyle: { color: COLORS.teal }, barCategoryGap: "8%" }],
+    series: [
+      {
+        type: "bar",
+        data: bins.map((b) => b.meetings),
+        itemStyle: { color: COLORS.teal },
+        barCategoryGap: "8%",
+      },
+    ],
   });
 }
 
@@ -1009,40 +1211,56 @@ function renderWorstMeetings(rows) {
 function renderActivity(a, missing, doc) {
   const period = doc.period;
   $("#activity-period").textContent = period
-    ? t("period_range", { from: fmtDate(period.from), to: fmtDate(period.to), days: fmtInt(period.days) })
+    ? t("period_range", {
+        from: fmtDate(period.from),
+        to: fmtDate(period.to),
+        days: fmtInt(period.days),
+      })
     : "";
   panel("activity-daily", a.days, renderDaily, missing("days"));
   panel("activity-heatmap", a.heatmap, renderHeatmap, missing("heatmap"));
   panel("activity-by-month", a.by_month, renderByMonth, missing("by_month"));
   panel("activity-by-year", a.by_year, renderByYear, missing("by_year"));
-  panel("parties", a.parties, (rows) =>
-    fillTable("table-parties", rows, [
-      (r) => r.party,
-      { value: (r) => fmtInt(r.conversations), numeric: true },
-      { value: (r) => fmtInt(r.politicians), numeric: true },
-      { value: (r) => fmtOne(r.per_politician), numeric: true },
-    ]),
-  missing("parties"));
-  panel("top-conferences", a.top_conferences, (rows) =>
-    fillTable("table-top-conferences", rows.slice(0, 20), [
-      (r) => r.conference,
-      (r) => r.governing_body ?? t("no_governing_body"),
-      { value: (r) => fmtInt(r.conversations), numeric: true },
-      { value: (r) => fmtInt(r.meetings), numeric: true },
-      { value: (r) => fmtOne(r.per_meeting), numeric: true },
-    ]),
-  missing("top_conferences"));
-  panel("by-body-type", a.by_body_type, (rows) =>
-    fillTable("table-body-types", rows, [
-      (r) => tValue("type_", r.type),
-      { value: (r) => fmtInt(r.bodies), numeric: true },
-      { value: (r) => fmtInt(r.conferences), numeric: true },
-      { value: (r) => fmtInt(r.meetings), numeric: true },
-      { value: (r) => fmtInt(r.minutes), numeric: true },
-      { value: (r) => fmtInt(r.conversations), numeric: true },
-      { value: (r) => fmtOne(r.meetings_per_body), numeric: true },
-    ]),
-  missing("by_body_type"));
+  panel(
+    "parties",
+    a.parties,
+    (rows) =>
+      fillTable("table-parties", rows, [
+        (r) => r.party ?? t("no_party"),
+        { value: (r) => fmtInt(r.conversations), numeric: true },
+        { value: (r) => fmtInt(r.politicians), numeric: true },
+        { value: (r) => fmtOne(r.per_politician), numeric: true },
+      ]),
+    missing("parties"),
+  );
+  panel(
+    "top-conferences",
+    a.top_conferences,
+    (rows) =>
+      fillTable("table-top-conferences", rows.slice(0, 20), [
+        (r) => r.conference,
+        (r) => r.governing_body ?? t("no_governing_body"),
+        { value: (r) => fmtInt(r.conversations), numeric: true },
+        { value: (r) => fmtInt(r.meetings), numeric: true },
+        { value: (r) => fmtOne(r.per_meeting), numeric: true },
+      ]),
+    missing("top_conferences"),
+  );
+  panel(
+    "by-body-type",
+    a.by_body_type,
+    (rows) =>
+      fillTable("table-body-types", rows, [
+        (r) => tValue("type_", r.type),
+        { value: (r) => fmtInt(r.bodies), numeric: true },
+        { value: (r) => fmtInt(r.conferences), numeric: true },
+        { value: (r) => fmtInt(r.meetings), numeric: true },
+        { value: (r) => fmtInt(r.minutes), numeric: true },
+        { value: (r) => fmtInt(r.conversations), numeric: true },
+        { value: (r) => fmtOne(r.meetings_per_body), numeric: true },
+      ]),
+    missing("by_body_type"),
+  );
 }
 
 const DAILY_SERIES = [
@@ -1059,14 +1277,33 @@ function renderDaily(days) {
   setChart("activity-daily", {
     tooltip: tooltip((items) => {
       const day = days[items[0].dataIndex];
-      return tipHtml(fmtDate(day.date), DAILY_SERIES.map((s) => ({ label: t(s.label), value: fmtInt(day[s.key]), color: s.color })));
+      return tipHtml(
+        fmtDate(day.date),
+        DAILY_SERIES.map((s) => ({ label: t(s.label), value: fmtInt(day[s.key]), color: s.color })),
+      );
     }, "axis"),
     legend: legend(),
     grid: grid({ bottom: 40, top: 36 }),
-    xAxis: { type: "category", data: days.map((d) => fmtShortDate(d.date)), boundaryGap: false, axisLabel: { hideOverlap: true } },
+    xAxis: {
+      type: "category",
+      data: days.map((d) => fmtShortDate(d.date)),
+      boundaryGap: false,
+      axisLabel: { hideOverlap: true },
+    },
     yAxis: [
-      { type: "value", minInterval: 1, name: t("axis_count"), axisLabel: { formatter: (v) => fmtInt(v) } },
-      { type: "value", minInterval: 1, name: t("axis_conversations"), splitLine: { show: false }, axisLabel: { formatter: (v) => fmtInt(v) } },
+      {
+        type: "value",
+        minInterval: 1,
+        name: t("axis_count"),
+        axisLabel: { formatter: (v) => fmtInt(v) },
+      },
+      {
+        type: "value",
+        minInterval: 1,
+        name: t("axis_conversations"),
+        splitLine: { show: false },
+        axisLabel: { formatter: (v) => fmtInt(v) },
+      },
     ],
     series: DAILY_SERIES.map((s) => ({
       name: t(s.label),
@@ -1095,11 +1332,18 @@ function renderHeatmap(heatmap) {
   const weekdays = [1, 2, 3, 4, 5, 6, 7].map((d) => t(`weekday_${d}`));
   const max = Math.max(1, ...data.map((d) => d[2]));
   setChart("activity-heatmap", {
-    tooltip: tooltip((p) => tipHtml(weeks[p.value[0]], [
-      { label: weekdays[p.value[1]], value: fmtInt(p.value[2]), color: "blue" },
-    ])),
+    tooltip: tooltip((p) =>
+      tipHtml(weeks[p.value[0]], [
+        { label: weekdays[p.value[1]], value: fmtInt(p.value[2]), color: "blue" },
+      ]),
+    ),
     grid: grid({ bottom: 56, top: 8 }),
-    xAxis: { type: "category", data: weeks, splitArea: { show: true }, axisLabel: { hideOverlap: true } },
+    xAxis: {
+      type: "category",
+      data: weeks,
+      splitArea: { show: true },
+      axisLabel: { hideOverlap: true },
+    },
     yAxis: { type: "category", data: weekdays, inverse: true, splitArea: { show: true } },
     visualMap: {
       min: 0,
@@ -1130,16 +1374,36 @@ function renderByMonth(months) {
     tooltip: tooltip((items) => {
       const month = months[items[0].dataIndex];
       return tipHtml(fmtMonth(month.month), [
-        { label: t("meetings"), value: fmtInt(month.meetings), color: month.recent ? "blue" : "sky" },
+        {
+          label: t("meetings"),
+          value: fmtInt(month.meetings),
+          color: month.recent ? "blue" : "sky",
+        },
       ]);
     }, "axis"),
     legend: legend(),
     grid: grid(),
-    xAxis: { type: "category", data: months.map((m) => fmtMonth(m.month)), axisLabel: { hideOverlap: true } },
+    xAxis: {
+      type: "category",
+      data: months.map((m) => fmtMonth(m.month)),
+      axisLabel: { hideOverlap: true },
+    },
     yAxis: { type: "value", minInterval: 1, axisLabel: { formatter: (v) => fmtInt(v) } },
     series: [
-      { name: t("by_month_recent"), type: "bar", stack: "m", data: recent, itemStyle: { color: COLORS.blue } },
-      { name: t("by_month_older"), type: "bar", stack: "m", data: older, itemStyle: { color: COLORS.sky } },
+      {
+        name: t("by_month_recent"),
+        type: "bar",
+        stack: "m",
+        data: recent,
+        itemStyle: { color: COLORS.blue },
+      },
+      {
+        name: t("by_month_older"),
+        type: "bar",
+        stack: "m",
+        data: older,
+        itemStyle: { color: COLORS.sky },
+      },
     ],
   });
 }
@@ -1150,13 +1414,22 @@ function renderByYear(years) {
   }
   const labels = years.map((y) => t("year_label", { year: y.year }));
   setChart("activity-by-year", {
-    tooltip: tooltip((p) => tipHtml(labels[p.dataIndex], [
-      { label: t("meetings"), value: fmtInt(p.value), color: "blue" },
-    ])),
+    tooltip: tooltip((p) =>
+      tipHtml(labels[p.dataIndex], [
+        { label: t("meetings"), value: fmtInt(p.value), color: "blue" },
+      ]),
+    ),
     grid: grid({ bottom: 8 }),
     xAxis: { type: "category", data: labels, axisLabel: { hideOverlap: true } },
     yAxis: { type: "value", minInterval: 1, axisLabel: { formatter: (v) => fmtInt(v) } },
-    series: [{ type: "bar", data: years.map((y) => y.meetings), itemStyle: { color: COLORS.blue }, barMaxWidth: 36 }],
+    series: [
+      {
+        type: "bar",
+        data: years.map((y) => y.meetings),
+        itemStyle: { color: COLORS.blue },
+        barMaxWidth: 36,
+      },
+    ],
   });
 }
 
@@ -1180,30 +1453,40 @@ function renderLlmStatus(llm) {
   );
   fillStats("stats-llm", [
     { label: t("llm_total"), value: fmtInt(llm.total) },
-    { label: t("error_rate"), value: fmtRate(llm.error_rate), band: llm.band, note: bandLabel(llm.band) },
+    {
+      label: t("error_rate"),
+      value: fmtRate(llm.error_rate),
+      band: llm.band,
+      note: bandLabel(llm.band),
+    },
     { label: t("success_rate"), value: fmtRate(llm.success_rate) },
   ]);
 }
 
 function renderLlmByType(rows) {
   const seconds = (v) => (isNum(v) ? t("seconds", { value: fmtOne(v) }) : "—");
-  fillTable("table-llm", rows, [
-    (r) => r.processing_type,
-    { value: (r) => fmtInt(r.total), numeric: true },
-    { value: (r) => fmtInt(r.completed), numeric: true },
-    { value: (r) => fmtInt(r.failed), numeric: true },
-    { value: (r) => fmtInt(r.in_progress), numeric: true },
-    { value: (r) => fmtInt(r.pending), numeric: true },
-    { value: (r) => fmtRate(r.error_rate), numeric: true },
-    { value: (r) => fmtRate(r.success_rate), numeric: true },
-    { value: (r) => seconds(r.duration_seconds?.mean), numeric: true },
-    { value: (r) => seconds(r.duration_seconds?.min), numeric: true },
-    { value: (r) => seconds(r.duration_seconds?.max), numeric: true },
-  ], (tr, r) => {
-    if (!r.worst) return;
-    tr.classList.add("row-worst");
-    tr.firstChild.append(" ", el("span", "badge badge-worst", t("worst_badge")));
-  });
+  fillTable(
+    "table-llm",
+    rows,
+    [
+      (r) => r.processing_type,
+      { value: (r) => fmtInt(r.total), numeric: true },
+      { value: (r) => fmtInt(r.completed), numeric: true },
+      { value: (r) => fmtInt(r.failed), numeric: true },
+      { value: (r) => fmtInt(r.in_progress), numeric: true },
+      { value: (r) => fmtInt(r.pending), numeric: true },
+      { value: (r) => fmtRate(r.error_rate), numeric: true },
+      { value: (r) => fmtRate(r.success_rate), numeric: true },
+      { value: (r) => seconds(r.duration_seconds?.mean), numeric: true },
+      { value: (r) => seconds(r.duration_seconds?.min), numeric: true },
+      { value: (r) => seconds(r.duration_seconds?.max), numeric: true },
+    ],
+    (tr, r) => {
+      if (!r.worst) return;
+      tr.classList.add("row-worst");
+      tr.firstChild.append(" ", el("span", "badge badge-worst", t("worst_badge")));
+    },
+  );
 }
 
 /* ---------- whole-page rendering and failures ---------- */
@@ -1221,6 +1504,7 @@ function renderAll(doc) {
 
 function failureText(error) {
   if (error.code === "database_unavailable") return t("db_unavailable");
+  if (error.code === "invalid_parameter") return t("invalid_parameter");
   if (error.code === "overloaded") return t("overloaded");
   if (error.status === 0) return t("network_error");
   if (error.status === 503) return t("db_unavailable");
@@ -1230,7 +1514,10 @@ function failureText(error) {
 /** The request failed: say so in a banner; keep the last rendered data, marked stale. */
 function showFailure(error) {
   $("#banner-title").textContent = failureText(error);
-  $("#banner-text").textContent = [error.message, state.data ? t("stale", { time: fmtDateTime(state.data.as_of) }) : ""]
+  $("#banner-text").textContent = [
+    error.message,
+    state.data ? t("stale", { time: fmtDateTime(state.data.as_of) }) : "",
+  ]
     .filter(Boolean)
     .join(" — ");
   $("#banner").hidden = false;
@@ -1289,7 +1576,8 @@ function ensureOption(select, value, label) {
 
 function syncControls() {
   const p = state.params;
-  const custom = p.get("period") === "custom" || (!p.get("period") && (p.get("from") || p.get("to")));
+  const custom =
+    p.get("period") === "custom" || (!p.get("period") && (p.get("from") || p.get("to")));
   $("#f-period").value = custom ? "custom" : (p.get("period") ?? "30d");
   $("#f-from").value = p.get("from") ?? "";
   $("#f-to").value = p.get("to") ?? "";
@@ -1329,7 +1617,11 @@ function applyParams(params) {
   writeUrl();
   updateLinks();
   syncControls();
-  if (state.drillCode !== undefined && params.get("prefecture") && params.get("prefecture") !== state.drillCode) {
+  if (
+    state.drillCode !== undefined &&
+    params.get("prefecture") &&
+    params.get("prefecture") !== state.drillCode
+  ) {
     closeDrilldown();
   }
   loadDashboard();
@@ -1365,7 +1657,8 @@ function writeUrl() {
 function updateLinks() {
   const query = dataQuery();
   $("#export-xlsx").href = `/api/v1/export/dashboard.xlsx${query}`;
-  for (const link of $$("[data-export]")) link.href = `/api/v1/export/${link.dataset.export}.csv${query}`;
+  for (const link of $$("[data-export]"))
+    link.href = `/api/v1/export/${link.dataset.export}.csv${query}`;
   const switched = new URLSearchParams(state.params);
   switched.set("lang", state.lang === "en" ? "ja" : "en");
   $("#lang-switch").href = `?${switched}`;
@@ -1387,7 +1680,8 @@ async function loadFilterChoices() {
 function fillChoices(choices) {
   const prefecture = $("#f-prefecture");
   prefecture.replaceChildren(new Option(t("all"), ""));
-  for (const p of choices.prefectures ?? []) prefecture.append(new Option(prefectureName(p.code, p.name), p.code));
+  for (const p of choices.prefectures ?? [])
+    prefecture.append(new Option(prefectureName(p.code, p.name), p.code));
   if (![...prefecture.options].some((o) => o.value === "unknown")) {
     prefecture.append(new Option(t("unknown_prefecture"), "unknown"));
   }
@@ -1470,7 +1764,9 @@ function showPlaceholders() {
     body.replaceChildren(messageRow($$("thead th", body.parentElement).length, t("loading")));
   }
   for (const list of $$("dl.stats")) list.replaceChildren(el("div", "stat-message", t("loading")));
-  $("#cards").replaceChildren(...[1, 2, 3, 4, 5].map(() => el("article", "card card-placeholder", t("loading"))));
+  $("#cards").replaceChildren(
+    ...[1, 2, 3, 4, 5].map(() => el("article", "card card-placeholder", t("loading"))),
+  );
 }
 
 async function loadStatic(url, fallback) {

@@ -12,5 +12,6 @@ pub mod db;
 pub mod demo;
 pub mod http;
 pub mod metrics;
+pub mod observability;
 pub mod telemetry;
 pub mod web;

@@ -432,6 +432,38 @@ mod tests {
     }
 
     #[test]
+    fn fixtures_have_every_section_of_the_api_document() {
+        let sections = [
+            "as_of",
+            "demo",
+            "period",
+            "filters",
+            "cards",
+            "coverage",
+            "meetings",
+            "speakers",
+            "activity",
+            "processing",
+            "panels",
+        ];
+        let fixtures = [
+            include_str!("../tests/fixtures/dashboard.json"),
+            include_str!("../tests/fixtures/dashboard-empty.json"),
+        ];
+
+        for text in fixtures {
+            let doc: serde_json::Value = serde_json::from_str(text).expect("fixture parses");
+            let keys: BTreeSet<&str> = doc
+                .as_object()
+                .expect("an object")
+                .keys()
+                .map(String::as_str)
+                .collect();
+            assert_eq!(keys, sections.into_iter().collect());
+        }
+    }
+
+    #[test]
     fn language_follows_query_then_browser() {
         assert_eq!(Lang::negotiate(Some("en"), Some("ja")), Lang::En);
         assert_eq!(

@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 use super::{Failure, clock, exit};
 use crate::config::Settings;
 use crate::db::{Access, Db};
-use crate::http::{self, AppState, Limits};
+use crate::http::{self, AppState, Limits, Prometheus};
 use crate::metrics::{Context, MetricsService};
 
 /// Options of the HTTP server.
@@ -45,6 +45,25 @@ pub struct ServeArgs {
         global = true
     )]
     pub max_concurrent_requests: usize,
+
+    /// Serve Prometheus metrics at /metrics.
+    #[arg(long, env = "BI_METRICS_ENABLED", default_value_t = false, global = true,
+          action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub metrics_enabled: bool,
+
+    /// Bearer token required to scrape /metrics (setting it also enables /metrics).
+    #[arg(long, env = "BI_METRICS_TOKEN", global = true, hide_env_values = true)]
+    pub metrics_token: Option<String>,
+}
+
+impl ServeArgs {
+    fn prometheus(&self) -> Prometheus {
+        match (&self.metrics_token, self.metrics_enabled) {
+            (Some(token), _) if !token.is_empty() => Prometheus::Token(token.clone()),
+            (_, true) => Prometheus::Open,
+            _ => Prometheus::Disabled,
+        }
+    }
 }
 
 pub async fn run(settings: &Settings, args: &ServeArgs) -> Result<(), Failure> {
@@ -65,7 +84,17 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> Result<(), Failure> {
         request_timeout: Duration::from_secs(args.request_timeout_secs.max(1)),
         max_concurrent: args.max_concurrent_requests.max(1),
     };
-    let app = http::router(AppState { metrics }, limits);
+    let prometheus = args.prometheus();
+    if !matches!(prometheus, Prometheus::Disabled) {
+        crate::observability::handle();
+    }
+    let app = http::router(
+        AppState {
+            metrics,
+            prometheus,
+        },
+        limits,
+    );
     let local = listener
         .local_addr()
         .context("the listening socket has no address")?;

@@ -40,13 +40,16 @@ impl Dialect {
         }
     }
 
-    /// Seconds between two timestamp columns, as a double.
-    pub fn seconds_between(self, start: &str, end: &str) -> String {
+    /// Whole milliseconds between two timestamp columns, as an integer (exact in both).
+    pub fn millis_between(self, start: &str, end: &str) -> String {
         match self {
             Self::Postgres => {
-                format!("CAST(EXTRACT(EPOCH FROM ({end} - {start})) AS DOUBLE PRECISION)")
+                format!("CAST(ROUND(EXTRACT(EPOCH FROM ({end} - {start})) * 1000) AS BIGINT)")
             }
-            Self::Sqlite => format!("((julianday({end}) - julianday({start})) * 86400.0)"),
+            Self::Sqlite => format!(
+                "CAST(ROUND((unixepoch({end}, 'subsec') - unixepoch({start}, 'subsec')) * 1000) \
+                 AS INTEGER)"
+            ),
         }
     }
 

@@ -80,17 +80,23 @@ fn temporary_next_to(path: &Path) -> Result<NamedTempFile, DemoError> {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    tempfile::Builder::new()
-        .prefix(".polibase-bi-demo-")
-        .suffix(".sqlite.part")
-        .tempfile_in(&directory)
-        .map_err(|err| {
-            let reason = format!(
-                "cannot be created in {} ({err}); {ELSEWHERE}",
-                directory.display()
-            );
-            refused(path, &reason)
-        })
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".polibase-bi-demo-").suffix(".sqlite.part");
+    // Temporary files are private by default; the demo holds nothing secret.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    builder.tempfile_in(&directory).map_err(|err| {
+        let problem = match err.kind() {
+            io::ErrorKind::NotFound => "does not exist".to_string(),
+            io::ErrorKind::PermissionDenied => "is not writable".to_string(),
+            _ => format!("cannot hold it ({err})"),
+        };
+        let reason = format!(
+            "cannot be created: directory {} {problem}; {ELSEWHERE}",
+            directory.display()
+        );
+        refused(path, &reason)
+    })
 }
 
 fn writable(path: &Path, settings: &Settings) -> Result<Db, DemoError> {

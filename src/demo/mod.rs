@@ -10,6 +10,7 @@
 
 mod assemblies;
 mod dataset;
+mod deferred;
 mod file;
 mod llm;
 mod people;

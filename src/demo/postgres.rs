@@ -3,15 +3,17 @@
 //! Rows are encoded into a buffer that is sent whenever it passes
 //! [`CHUNK_BYTES`], so memory stays flat however many conversations there are.
 //! Everything loads in one transaction: a failure leaves the database empty.
-//! Ids are written explicitly, so each serial sequence is then moved past the
+//! Foreign keys and secondary indexes are set aside during the load (see
+//! [`Deferred`]). Ids are written explicitly, so each serial sequence is then moved past the
 //! highest id, and the tables are analysed for the dashboard's query plans.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use sqlx::postgres::{PgConnection, PgPool};
 
 use super::dataset::Dataset;
+use super::deferred::Deferred;
 use super::rows::{Cell, Row};
-use crate::db::DbError;
+use crate::db::{DbError, schema};
 
 /// Bytes of encoded rows sent per `COPY` message.
 const CHUNK_BYTES: usize = 1 << 20;
@@ -19,6 +21,7 @@ const CHUNK_BYTES: usize = 1 << 20;
 /// Writes every table in foreign-key order; returns the rows written per table.
 pub async fn write(pool: &PgPool, data: &Dataset) -> Result<Vec<(&'static str, u64)>, DbError> {
     let mut tx = pool.begin().await?;
+    let deferred = Deferred::drop(&mut tx, &schema::TABLES).await?;
     let counts = vec![
         copy(&mut tx, data.bodies.iter()).await?,
         copy(&mut tx, data.parties.iter()).await?,
@@ -30,6 +33,7 @@ pub async fn write(pool: &PgPool, data: &Dataset) -> Result<Vec<(&'static str, u
         copy(&mut tx, data.conversations()).await?,
         copy(&mut tx, data.llm_runs.iter()).await?,
     ];
+    deferred.restore(&mut tx).await?;
     for (table, _) in &counts {
         reset_sequence(&mut tx, table).await?;
     }

@@ -87,7 +87,9 @@ async fn log_request(request: Request, next: Next) -> Response {
         .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
     let response = next.run(request).await;
     let status = response.status().as_u16();
-    let millis = started.elapsed().as_secs_f64() * 1000.0;
+    let took = started.elapsed();
+    crate::observability::record_request(method.as_str(), &route, status, took);
+    let millis = took.as_secs_f64() * 1000.0;
     if matches!(route.as_str(), "/healthz" | "/readyz" | "/metrics") {
         tracing::debug!(%method, route, status, millis, "request");
     } else {

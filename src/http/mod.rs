@@ -7,6 +7,7 @@ mod error;
 mod health;
 mod middleware;
 mod page;
+mod prometheus;
 
 use std::time::Duration;
 
@@ -21,6 +22,29 @@ pub use error::ApiError;
 #[derive(Clone)]
 pub struct AppState {
     pub metrics: MetricsService,
+    pub prometheus: Prometheus,
+}
+
+impl AppState {
+    /// State with `/metrics` disabled.
+    pub fn new(metrics: MetricsService) -> Self {
+        Self {
+            metrics,
+            prometheus: Prometheus::Disabled,
+        }
+    }
+}
+
+/// Whether `/metrics` is served, and to whom.
+#[derive(Clone, Debug, Default)]
+pub enum Prometheus {
+    /// `/metrics` answers 404.
+    #[default]
+    Disabled,
+    /// Anyone who can reach the server may scrape.
+    Open,
+    /// Scrapers must send `Authorization: Bearer <token>`.
+    Token(String),
 }
 
 /// Limits applied to every request.
@@ -41,6 +65,10 @@ impl Default for Limits {
 
 /// The route table.
 pub fn router(state: AppState, limits: Limits) -> Router {
+    if !matches!(state.prometheus, Prometheus::Disabled) {
+        // Install the recorder before the first request so that it is counted.
+        crate::observability::handle();
+    }
     let api = Router::new()
         .route("/dashboard", get(api::dashboard))
         .route("/refresh", post(api::refresh))
@@ -55,6 +83,7 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         .route("/assets/{name}", get(page::asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(prometheus::scrape))
         .nest("/api/v1", api)
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)

@@ -111,10 +111,12 @@ impl Panels {
             self.0.insert(id, state);
             return None;
         }
+        let started = std::time::Instant::now();
         let outcome = match tokio::time::timeout(limit, work).await {
             Ok(outcome) => outcome,
             Err(_) => Err(DbError::Timeout),
         };
+        crate::observability::record_panel(id, outcome.is_ok(), started.elapsed());
         outcome
             .map_err(|err| self.0.insert(id, failed(id, &err, limit)))
             .ok()

@@ -306,8 +306,3 @@ pub fn ratio(numerator: i64, denominator: i64) -> Option<f64> {
         tenths as f64 / 10.0
     })
 }
-
-/// A float rounded to one decimal, for averages that are not exact fractions.
-pub fn round1(value: f64) -> f64 {
-    (value * 10.0).round() / 10.0
-}

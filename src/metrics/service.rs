@@ -83,7 +83,9 @@ impl MetricsService {
     /// The dashboard for `filters`: from memory when there is a snapshot (refreshing
     /// it in the background when stale), otherwise computed now.
     pub async fn dashboard(&self, filters: &Filters) -> Result<Arc<Snapshot>, MetricsError> {
-        match self.snapshots.get(filters).await {
+        let cached = self.snapshots.get(filters).await;
+        crate::observability::record_cache(cached.is_some());
+        match cached {
             Some(snapshot) => {
                 if snapshot.computed_at.elapsed() >= self.ttl {
                     let refresh = self.compute(*filters);

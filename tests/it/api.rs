@@ -7,7 +7,7 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use polibase_bi::config::DatabaseUrl;
 use polibase_bi::db::{Access, Db};
-use polibase_bi::http::{AppState, Limits, router};
+use polibase_bi::http::{AppState, Limits, Prometheus, router};
 use polibase_bi::metrics::MetricsService;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -18,12 +18,7 @@ use crate::support::{context, service, settings};
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 fn app(pool: PgPool) -> Router {
-    router(
-        AppState {
-            metrics: service(pool),
-        },
-        Limits::default(),
-    )
+    router(AppState::new(service(pool)), Limits::default())
 }
 
 /// A router whose database does not exist: nothing listens on port 1.
@@ -33,7 +28,7 @@ fn app_without_database() -> Router {
     settings.pool_acquire_timeout_secs = 1;
     let db = Db::connect_lazy(&url, &settings, Access::ReadOnly).unwrap();
     let metrics = MetricsService::new(context(db), std::time::Duration::from_secs(60));
-    router(AppState { metrics }, Limits::default())
+    router(AppState::new(metrics), Limits::default())
 }
 
 async fn get(app: Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
@@ -164,4 +159,56 @@ async fn without_a_database_health_is_200_and_readiness_503() {
         !text.contains("secret") && !text.contains("127.0.0.1:1"),
         "{text}"
     );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn metrics_are_scraped_by_a_prometheus_parser(pool: PgPool) {
+    let state = AppState {
+        metrics: service(pool.clone()),
+        prometheus: Prometheus::Token("scrape-secret".into()),
+    };
+    let app = router(state, Limits::default());
+    get(app.clone(), "/api/v1/dashboard").await;
+
+    let unauthorised = get(app.clone(), "/metrics").await.0;
+    let request = Request::get("/metrics")
+        .header(header::AUTHORIZATION, "Bearer scrape-secret")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.oneshot(request).await.unwrap();
+    let text = String::from_utf8(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    let lines = text.lines().map(|l| Ok(l.to_string()));
+    let scrape = prometheus_parse::Scrape::parse(lines).unwrap();
+    let names: Vec<&str> = scrape.samples.iter().map(|s| s.metric.as_str()).collect();
+
+    assert_eq!(unauthorised, StatusCode::UNAUTHORIZED);
+    assert!(names.contains(&"http_requests_total"), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("db_panel_duration_seconds")),
+        "{names:?}"
+    );
+    assert!(names.contains(&"db_pool_connections"), "{names:?}");
+    assert!(
+        names.contains(&"dashboard_cache_requests_total"),
+        "{names:?}"
+    );
+    assert!(names.iter().any(|n| n.starts_with("process_")), "{names:?}");
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn metrics_are_off_by_default(pool: PgPool) {
+    let (status, _, _) = get(app(pool), "/metrics").await;
+
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -1,5 +1,8 @@
 //! Demo data: determinism, backend parity, refusal of non-empty databases and the demo file.
 
+// A test fails by panicking where the unexpected happened; helpers included.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -112,34 +115,46 @@ struct Snapshot {
     runs: Vec<RunRow>,
 }
 
+/// All rows of `table`, in id order, reduced to `columns`.
+async fn ordered<T>(db: &Db, table: &str, columns: &str) -> Vec<T>
+where
+    T: Send + Unpin + for<'r> FromRow<'r, PgRow> + for<'r> FromRow<'r, SqliteRow>,
+{
+    rows(db, &format!("SELECT {columns} FROM {table} ORDER BY id")).await
+}
+
 async fn snapshot(db: &Db) -> Snapshot {
     Snapshot {
-        conferences: rows(db, "SELECT id, name, type, governing_body_id FROM conferences ORDER BY id")
-            .await,
-        meetings: rows(db, "SELECT id, conference_id, date, url, name, created_at FROM meetings ORDER BY id")
-            .await,
-        minutes: rows(db, "SELECT id, meeting_id, processed_at, created_at FROM minutes ORDER BY id")
-            .await,
-        politicians: rows(
+        conferences: ordered(db, "conferences", "id, name, type, governing_body_id").await,
+        meetings: ordered(
             db,
-            "SELECT id, name, political_party_id, created_at FROM politicians ORDER BY id",
+            "meetings",
+            "id, conference_id, date, url, name, created_at",
         )
         .await,
-        speakers: rows(
+        minutes: ordered(db, "minutes", "id, meeting_id, processed_at, created_at").await,
+        politicians: ordered(
             db,
-            "SELECT id, name, type, is_politician, politician_id, created_at FROM speakers ORDER BY id",
+            "politicians",
+            "id, name, political_party_id, created_at",
         )
         .await,
-        conversations: rows(
+        speakers: ordered(
             db,
-            "SELECT id, minutes_id, speaker_id, speaker_name, comment, sequence_number, created_at \
-             FROM conversations ORDER BY id",
+            "speakers",
+            "id, name, type, is_politician, politician_id, created_at",
         )
         .await,
-        runs: rows(
+        conversations: ordered(
             db,
-            "SELECT id, processing_type, status, started_at, completed_at \
-             FROM llm_processing_history ORDER BY id",
+            "conversations",
+            "id, minutes_id, speaker_id, speaker_name, comment, sequence_number, created_at",
+        )
+        .await,
+        runs: ordered(
+            db,
+            "llm_processing_history",
+            "id, processing_type, status, started_at, completed_at",
         )
         .await,
     }
@@ -219,6 +234,35 @@ async fn scale_sets_the_size_and_sequences_continue_after_the_ids(pool: PgPool) 
             .await
             .unwrap();
     assert_eq!(next, 201);
+}
+
+/// Every constraint and index of the schema, as PostgreSQL describes them.
+async fn constraints_and_indexes(pool: &PgPool) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint \
+         WHERE connamespace = CAST(current_schema() AS regnamespace) \
+         UNION ALL SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() \
+         ORDER BY 1",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrations = "./migrations/postgres")]
+async fn loading_keeps_every_index_and_foreign_key(pool: PgPool) {
+    let migrated = constraints_and_indexes(&pool).await;
+
+    generate(&Db::Postgres(pool.clone()), &options(0.01, 42), &clock())
+        .await
+        .unwrap();
+
+    assert_eq!(constraints_and_indexes(&pool).await, migrated);
+    assert!(
+        migrated
+            .iter()
+            .any(|d| d.starts_with("conversations_speaker_id_fkey"))
+    );
 }
 
 #[sqlx::test(migrations = "./migrations/postgres")]

@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod api;
+mod browser;
 mod demo;
 mod metrics;
+mod parity;
 mod support;

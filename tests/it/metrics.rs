@@ -9,42 +9,42 @@ static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgr
 
 /// Six bodies, five conferences, six meetings and a little of everything else;
 /// the expected figures below are computed by hand from these rows.
-const FIXTURE: &str = "
+pub const FIXTURE: &str = "
 INSERT INTO governing_bodies (id, name, type, organization_code, organization_type, created_at)
-VALUES (1, '日本国', '国', NULL, NULL, '2026-01-01'),
-       (2, '京都府', '都道府県', '260002', '都道府県', '2026-01-01'),
-       (3, '京都府京都市', '市町村', '261009', '市', '2026-01-01'),
-       (4, '葛飾区', '市町村', '131229', '特別区', '2026-01-01'),
-       (5, '都城市', '市町村', NULL, '市', '2026-01-01'),
-       (6, '謎の町', NULL, NULL, NULL, '2026-01-01');
+VALUES (1, '日本国', '国', NULL, NULL, '2026-01-01 00:00:00'),
+       (2, '京都府', '都道府県', '260002', '都道府県', '2026-01-01 00:00:00'),
+       (3, '京都府京都市', '市町村', '261009', '市', '2026-01-01 00:00:00'),
+       (4, '葛飾区', '市町村', '131229', '特別区', '2026-01-01 00:00:00'),
+       (5, '都城市', '市町村', NULL, '市', '2026-01-01 00:00:00'),
+       (6, '謎の町', NULL, NULL, NULL, '2026-01-01 00:00:00');
 INSERT INTO conferences (id, name, type, governing_body_id)
 VALUES (1, '衆議院', '議院', 1), (2, '京都市議会', '市議会', 3), (3, '本会議', '区議会', 4),
        (4, '静岡市議会', '市議会', NULL), (5, '本会議', '市議会', 99);
 INSERT INTO meetings (id, conference_id, date, created_at)
-VALUES (1, 1, '2026-03-10', '2026-03-09 10:00'), (2, 1, '2026-03-04', '2026-03-05 00:00'),
-       (3, 2, '2026-03-03', '2026-02-01 00:00'), (4, 4, '2026-03-09', '2026-02-01 00:00'),
-       (5, 2, NULL, '2026-02-01 00:00'), (6, 2, '2026-04-01', '2026-02-01 00:00');
+VALUES (1, 1, '2026-03-10', '2026-03-09 10:00:00'), (2, 1, '2026-03-04', '2026-03-05 00:00:00'),
+       (3, 2, '2026-03-03', '2026-02-01 00:00:00'), (4, 4, '2026-03-09', '2026-02-01 00:00:00'),
+       (5, 2, NULL, '2026-02-01 00:00:00'), (6, 2, '2026-04-01', '2026-02-01 00:00:00');
 INSERT INTO minutes (id, meeting_id, processed_at, created_at)
-VALUES (1, 1, '2026-03-09 10:00', '2026-03-09 09:00'), (2, 2, NULL, '2026-03-05 00:00'),
-       (3, 3, '2026-03-01 00:00', '2026-02-28 00:00'), (4, 3, NULL, '2026-03-08 12:00');
+VALUES (1, 1, '2026-03-09 10:00:00', '2026-03-09 09:00:00'), (2, 2, NULL, '2026-03-05 00:00:00'),
+       (3, 3, '2026-03-01 00:00:00', '2026-02-28 00:00:00'), (4, 3, NULL, '2026-03-08 12:00:00');
 INSERT INTO political_parties (id, name) VALUES (1, '自由民主党');
 INSERT INTO politicians (id, name, political_party_id, created_at)
-VALUES (1, '議員甲', 1, '2026-03-09 23:10'), (2, '議員乙', NULL, '2026-01-01');
+VALUES (1, '議員甲', 1, '2026-03-09 23:10:00'), (2, '議員乙', NULL, '2026-01-01 00:00:00');
 INSERT INTO speakers (id, name, type, is_politician, politician_id, created_at)
-VALUES (1, '甲', '政治家', TRUE, 1, '2026-03-09 23:10'), (2, '乙', '議長', FALSE, 2, '2026-03-01'),
-       (3, '丙', '参考人', FALSE, NULL, '2026-01-01'), (4, '丁', 'politician', FALSE, NULL, '2026-01-01');
+VALUES (1, '甲', '政治家', TRUE, 1, '2026-03-09 23:10:00'), (2, '乙', '議長', FALSE, 2, '2026-03-01 00:00:00'),
+       (3, '丙', '参考人', FALSE, NULL, '2026-01-01 00:00:00'), (4, '丁', 'politician', FALSE, NULL, '2026-01-01 00:00:00');
 INSERT INTO conversations (id, minutes_id, speaker_id, comment, sequence_number)
 VALUES (1, 1, 1, 'a', 1), (2, 1, 2, 'b', 2), (3, 1, 3, 'c', 3), (4, 1, NULL, 'd', 4),
        (5, 3, 3, 'e', 1), (6, 3, 4, 'f', 2), (7, 2, 1, 'g', 1);
 INSERT INTO llm_processing_history (processing_type, model_name, model_version,
     input_reference_type, input_reference_id, status, started_at, completed_at, created_at)
 VALUES ('minutes_division', 'm', '1', 'minutes', 1, 'completed',
-        '2026-03-01 00:00:00', '2026-03-01 00:00:10', '2026-03-01'),
+        '2026-03-01 00:00:00', '2026-03-01 00:00:10', '2026-03-01 00:00:00'),
        ('minutes_division', 'm', '1', 'minutes', 2, 'failed',
-        '2026-03-09 00:00:00', '2026-03-09 00:00:30', '2026-03-09'),
+        '2026-03-09 00:00:00', '2026-03-09 00:00:30', '2026-03-09 00:00:00'),
        ('speaker_matching', 'm', '1', 'speakers', 1, 'completed',
-        '2026-02-01 00:00:00', '2026-02-01 00:00:05', '2026-02-01'),
-       ('speaker_matching', 'm', '1', 'speakers', 2, 'pending', NULL, NULL, '2026-03-09')
+        '2026-02-01 00:00:00', '2026-02-01 00:00:05', '2026-02-01 00:00:00'),
+       ('speaker_matching', 'm', '1', 'speakers', 2, 'pending', NULL, NULL, '2026-03-09 00:00:00')
 ";
 
 #[sqlx::test(migrator = "MIGRATIONS")]

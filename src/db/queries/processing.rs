@@ -14,22 +14,22 @@ pub struct LlmGroup {
     pub n: i64,
     pub n_week_ago: i64,
     pub timed: i64,
-    pub seconds_sum: Option<f64>,
-    pub seconds_min: Option<f64>,
-    pub seconds_max: Option<f64>,
+    pub millis_sum: Option<i64>,
+    pub millis_min: Option<i64>,
+    pub millis_max: Option<i64>,
 }
 
 pub async fn llm_groups(db: &Db, week_ago: NaiveDateTime) -> Result<Vec<LlmGroup>, DbError> {
     let mut query = Query::new(db.dialect());
     let cutoff = query.bind(Value::Timestamp(week_ago));
-    let seconds = query
+    let millis = query
         .dialect
-        .seconds_between("h.started_at", "h.completed_at");
+        .millis_between("h.started_at", "h.completed_at");
     query.push(&format!(
         "SELECT h.processing_type, h.status, COUNT(*) AS n,
                 COUNT(*) FILTER (WHERE h.created_at < {cutoff}) AS n_week_ago,
-                COUNT({seconds}) AS timed, SUM({seconds}) AS seconds_sum,
-                MIN({seconds}) AS seconds_min, MAX({seconds}) AS seconds_max
+                COUNT({millis}) AS timed, CAST(SUM({millis}) AS BIGINT) AS millis_sum,
+                MIN({millis}) AS millis_min, MAX({millis}) AS millis_max
          FROM llm_processing_history h
          GROUP BY h.processing_type, h.status
          ORDER BY h.processing_type, h.status"

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::db::queries::processing::LlmGroup;
-use crate::metrics::document::{Durations, LlmCounts, LlmProcessing, LlmType, round1};
+use crate::metrics::document::{Durations, LlmCounts, LlmProcessing, LlmType, ratio};
 use crate::metrics::rate::{Rate, bands};
 
 /// Counts of one set of groups, and the error rate seven days ago.
@@ -37,18 +37,20 @@ fn counts(groups: &[&LlmGroup]) -> (LlmCounts, Option<Rate>) {
 
 fn durations(groups: &[&LlmGroup]) -> Durations {
     let timed: i64 = groups.iter().map(|g| g.timed).sum();
-    let sum: f64 = groups.iter().filter_map(|g| g.seconds_sum).sum();
-    let fold = |pick: fn(&LlmGroup) -> Option<f64>, better: fn(f64, f64) -> f64| {
-        groups
-            .iter()
-            .filter_map(|g| pick(g))
-            .reduce(better)
-            .map(round1)
-    };
+    let sum: i64 = groups.iter().filter_map(|g| g.millis_sum).sum();
+    let seconds = |millis: i64| ratio(millis, 1000);
     Durations {
-        mean: (timed > 0).then(|| round1(sum / timed as f64)),
-        min: fold(|g| g.seconds_min, f64::min),
-        max: fold(|g| g.seconds_max, f64::max),
+        mean: ratio(sum, timed * 1000),
+        min: groups
+            .iter()
+            .filter_map(|g| g.millis_min)
+            .min()
+            .and_then(seconds),
+        max: groups
+            .iter()
+            .filter_map(|g| g.millis_max)
+            .max()
+            .and_then(seconds),
     }
 }
 
