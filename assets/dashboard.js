@@ -419,7 +419,7 @@ function stackedWithWithout(name, rows, labelOf, names) {
       data: categories,
       axisLabel: categoryLabels(name, categories.length),
     },
-    yAxis: { type: "value", axisLabel: { formatter: (v) => fmtInt(v) } },
+    yAxis: { type: "value", minInterval: 1, axisLabel: { formatter: (v) => fmtInt(v) } },
     series: [
       {
         name: names[0],
@@ -967,8 +967,9 @@ function renderByConference(rows, conferenceCount) {
         { label: t("meetings"), value: fmtInt(p.value), color: "blue" },
       ]),
     ),
-    grid: grid({ bottom: 8, right: 48 }),
-    xAxis: { type: "value", axisLabel: { formatter: (v) => fmtInt(v) } },
+    // Labels get a fixed column: containLabel under-measures truncated CJK text.
+    grid: grid({ bottom: 8, right: 48, left: 252, containLabel: false }),
+    xAxis: { type: "value", minInterval: 1, axisLabel: { formatter: (v) => fmtInt(v) } },
     yAxis: {
       type: "category",
       inverse: true,

@@ -16,6 +16,9 @@ pub mod schema;
 
 use std::time::Duration;
 
+use log::LevelFilter;
+
+use sqlx::ConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 
@@ -71,6 +74,8 @@ impl Db {
             }
             DatabaseUrl::Sqlite(path) => {
                 let options = SqliteConnectOptions::new()
+                    .log_statements(LevelFilter::Off)
+                    .log_slow_statements(LevelFilter::Off, Duration::from_secs(3600))
                     .filename(path)
                     .read_only(access == Access::ReadOnly)
                     .create_if_missing(access == Access::ReadWrite)
@@ -136,7 +141,11 @@ fn pg_options(
         .expose()
         .parse()
         .map_err(|_| DbError::Config(format!("cannot use database URL {}", url.masked())))?;
-    let options = options.application_name("polibase-bi");
+    // sqlx would log slow statements with their SQL text; panels report their own timings.
+    let options = options
+        .application_name("polibase-bi")
+        .log_statements(LevelFilter::Off)
+        .log_slow_statements(LevelFilter::Off, Duration::from_secs(3600));
     if access == Access::ReadWrite {
         return Ok(options);
     }

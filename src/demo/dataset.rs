@@ -60,51 +60,22 @@ pub struct Dataset {
 
 impl Dataset {
     pub fn build(options: &DemoOptions, clock: &Clock) -> Result<Self, DemoError> {
-        let (seed, scale) = (options.seed, options.scale);
         let timeline = Timeline::new(clock);
         let registered = timeline.stored(timeline.at(timeline.first_day, 9 * 3_600));
         let reference = Reference::parse(registered)?;
-        let meeting_count = scaled(MEETINGS, scale);
 
-        let mut rng = stream(seed, Stream::Assemblies);
-        let assemblies = assemblies::plan(&reference, meeting_count, &timeline, &mut rng);
-        let mut rng = stream(seed, Stream::Meetings);
-        let meetings = sessions::meetings(&assemblies, meeting_count, &timeline, &mut rng);
-        let minutes = sessions::minutes(&meetings, &timeline, &mut stream(seed, Stream::Minutes));
-
-        let prefectures = prefectures(&reference.bodies);
-        let mut rng = stream(seed, Stream::Politicians);
-        let politicians = people::politicians(
-            scaled(POLITICIANS, scale),
-            &reference.parties,
-            &prefectures,
-            &timeline,
-            &mut rng,
-        );
-        let mut rng = stream(seed, Stream::Speakers);
-        let speakers = people::speakers(
-            scaled(SPEAKERS, scale),
-            &politicians,
-            &reference.parties,
-            &timeline,
-            &mut rng,
-        );
-
-        let talk_rng = stream(seed, Stream::Conversations);
+        let (conferences, meetings, minutes) = activity(&reference, options, &timeline);
+        let (politicians, speakers) = people(&reference, options, &timeline);
+        let talk_rng = stream(options.seed, Stream::Conversations);
         let talk = Talk::plan(&minutes, &meetings, speakers.len(), talk_rng);
-        let mut rng = stream(seed, Stream::LlmRuns);
-        let llm_runs = llm::runs(
-            scaled(LLM_RUNS, scale),
-            &minutes,
-            &speakers,
-            &timeline,
-            &mut rng,
-        );
+        let mut rng = stream(options.seed, Stream::LlmRuns);
+        let runs = scaled(LLM_RUNS, options.scale);
+        let llm_runs = llm::runs(runs, &minutes, &speakers, &timeline, &mut rng);
 
         Ok(Self {
             bodies: reference.bodies,
             parties: reference.parties,
-            conferences: assemblies.conferences,
+            conferences,
             meetings,
             minutes,
             politicians,
@@ -120,10 +91,40 @@ impl Dataset {
     }
 }
 
-fn prefectures(bodies: &[GoverningBody]) -> Vec<&'static str> {
-    bodies
+/// Conferences, meetings and minutes.
+fn activity(
+    reference: &Reference,
+    options: &DemoOptions,
+    timeline: &Timeline,
+) -> (Vec<Conference>, Vec<Meeting>, Vec<Minutes>) {
+    let count = scaled(MEETINGS, options.scale);
+    let mut rng = stream(options.seed, Stream::Assemblies);
+    let assemblies = assemblies::plan(reference, count, timeline, &mut rng);
+    let mut rng = stream(options.seed, Stream::Meetings);
+    let meetings = sessions::meetings(&assemblies, count, timeline, &mut rng);
+    let mut rng = stream(options.seed, Stream::Minutes);
+    let minutes = sessions::minutes(&meetings, timeline, &mut rng);
+    (assemblies.conferences, meetings, minutes)
+}
+
+/// Politicians and the speakers of the minutes.
+fn people(
+    reference: &Reference,
+    options: &DemoOptions,
+    timeline: &Timeline,
+) -> (Vec<Politician>, Vec<Speaker>) {
+    let prefectures: Vec<&'static str> = reference
+        .bodies
         .iter()
         .filter(|b| b.kind == Some("都道府県"))
         .map(|b| b.name)
-        .collect()
+        .collect();
+    let parties = &reference.parties;
+    let count = scaled(POLITICIANS, options.scale);
+    let mut rng = stream(options.seed, Stream::Politicians);
+    let politicians = people::politicians(count, parties, &prefectures, timeline, &mut rng);
+    let count = scaled(SPEAKERS, options.scale);
+    let mut rng = stream(options.seed, Stream::Speakers);
+    let speakers = people::speakers(count, &politicians, parties, timeline, &mut rng);
+    (politicians, speakers)
 }

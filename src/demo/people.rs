@@ -124,12 +124,10 @@ fn politician_speaker(
         .choose(rng)
         .filter(|_| rng.r#gen::<f64>() < link_rate);
     let (name, party) = match linked {
-        Some(politician) => {
-            let party = politician
-                .political_party_id
-                .and_then(|id| party_name(parties, id));
-            (written_name(&politician.name, rng), party)
-        }
+        Some(politician) => (
+            written_name(&politician.name, rng),
+            party_of(politician, parties),
+        ),
         None => {
             let (surname, given) = invented_name(rng);
             (
@@ -150,7 +148,8 @@ fn politician_speaker(
     }
 }
 
-fn party_name(parties: &[PoliticalParty], id: i32) -> Option<&'static str> {
+fn party_of(politician: &Politician, parties: &[PoliticalParty]) -> Option<&'static str> {
+    let id = politician.political_party_id?;
     parties.iter().find(|p| p.id == id).map(|p| p.name)
 }
 
