@@ -20,8 +20,11 @@ pub async fn run(settings: &Settings) -> Result<(), Failure> {
         Failure::new(code, anyhow!(err).context(format!("cannot migrate {url}")))
     })?;
     match outcome {
-        Outcome::Applied { version } => {
-            println!("Schema is up to date (version {version}) in {url}");
+        Outcome::Created { version } => {
+            println!("Created the Polibase tables (schema version {version}) in {url}");
+        }
+        Outcome::UpToDate { version } => {
+            println!("Schema is already up to date (version {version}) in {url}; nothing changed");
         }
         Outcome::ManagedByPolibase => {
             println!(

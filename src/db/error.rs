@@ -10,7 +10,10 @@ pub enum DbError {
     #[error("the database is unreachable: {0}")]
     Unreachable(String),
     /// Every connection is busy and none became free in time.
-    #[error("all database connections are busy")]
+    #[error(
+        "no database connection became available in time: the database may be down or \
+         unreachable, or every connection is busy"
+    )]
     PoolExhausted,
     /// A statement ran longer than the statement timeout.
     #[error("the query exceeded the statement timeout")]

@@ -12,8 +12,10 @@ static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 /// What `migrate` did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// Migrations ran (or were already applied); the latest version is given.
-    Applied { version: i64 },
+    /// The tables were created now, at the given version.
+    Created { version: i64 },
+    /// Every migration was already applied; nothing changed.
+    UpToDate { version: i64 },
     /// The tables exist but were not created by this program: nothing changed.
     ManagedByPolibase,
 }
@@ -36,5 +38,9 @@ pub async fn run(db: &Db) -> Result<Outcome, DbError> {
     };
     result.map_err(|err| DbError::Other(format!("migration failed: {err}")))?;
     let version = migrator.iter().map(|m| m.version).max().unwrap_or_default();
-    Ok(Outcome::Applied { version })
+    Ok(if ours {
+        Outcome::UpToDate { version }
+    } else {
+        Outcome::Created { version }
+    })
 }

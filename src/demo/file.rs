@@ -11,12 +11,13 @@ use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use sqlx::sqlite::SqlitePool;
 use tempfile::NamedTempFile;
 
 use super::{DemoError, DemoOptions, generate};
 use crate::clock::Clock;
 use crate::config::{DatabaseUrl, Settings};
-use crate::db::{Access, Db, migrate, schema};
+use crate::db::{Access, Db, DbError, migrate, schema};
 
 /// Table recording that a file is a demo database and how it was generated.
 pub const MARKER_TABLE: &str = "polibase_bi_demo";
@@ -42,7 +43,7 @@ pub async fn open_or_create_demo_file(
         Err(err) if err.kind() == io::ErrorKind::NotFound => create(path, settings, clock).await,
         Err(err) => Err(refused(
             path,
-            &format!("cannot be inspected ({err}); {}", ELSEWHERE),
+            &format!("cannot be inspected ({err}); {ELSEWHERE}"),
         )),
     }
 }
@@ -109,29 +110,32 @@ async fn fill(db: &Db, clock: &Clock) -> Result<(), DemoError> {
     migrate::run(db).await?;
     let options = DemoOptions::default();
     generate(db, &options, clock).await?;
-    let Db::Sqlite(pool) = db else {
-        return Err(DemoError::Db(crate::db::DbError::Config(
-            "the demo file is SQLite".into(),
-        )));
-    };
-    let create = format!(
-        "CREATE TABLE {MARKER_TABLE} (scale REAL NOT NULL, seed INTEGER NOT NULL, \
-         generated_at TEXT NOT NULL)"
-    );
-    sqlx::query(&create)
-        .execute(pool)
-        .await
-        .map_err(crate::db::DbError::from)?;
-    let insert = format!("INSERT INTO {MARKER_TABLE} (scale, seed, generated_at) VALUES (?, ?, ?)");
+    if let Db::Sqlite(pool) = db {
+        record_marker(pool, &options, clock).await?;
+    }
+    Ok(())
+}
+
+const CREATE_MARKER: &str = "CREATE TABLE polibase_bi_demo \
+    (scale REAL NOT NULL, seed INTEGER NOT NULL, generated_at TEXT NOT NULL)";
+const INSERT_MARKER: &str =
+    "INSERT INTO polibase_bi_demo (scale, seed, generated_at) VALUES (?, ?, ?)";
+
+/// Writes the table that tells a demo file from any other SQLite file.
+async fn record_marker(
+    pool: &SqlitePool,
+    options: &DemoOptions,
+    clock: &Clock,
+) -> Result<(), DbError> {
     let generated_at = clock.now().format("%Y-%m-%dT%H:%M:%S%:z").to_string();
     let seed = i64::try_from(options.seed).unwrap_or(i64::MAX);
-    sqlx::query(&insert)
+    sqlx::query(CREATE_MARKER).execute(pool).await?;
+    sqlx::query(INSERT_MARKER)
         .bind(options.scale)
         .bind(seed)
         .bind(generated_at)
         .execute(pool)
-        .await
-        .map_err(crate::db::DbError::from)?;
+        .await?;
     Ok(())
 }
 
@@ -223,7 +227,7 @@ async fn check_contents(path: &Path, db: &Db) -> Result<(), DemoError> {
     let verdict: String = sqlx::query_scalar("PRAGMA quick_check(1)")
         .fetch_one(pool)
         .await
-        .map_err(|err| corrupt(crate::db::DbError::from(err).to_string()))?;
+        .map_err(|err| corrupt(DbError::from(err).to_string()))?;
     if verdict != "ok" {
         return Err(corrupt(verdict));
     }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
@@ -96,9 +96,6 @@ pub async fn not_found() -> ApiError {
     ApiError::NotFound("no such endpoint; see docs/API.md".into())
 }
 
-pub async fn method_not_allowed() -> (StatusCode, ApiError) {
-    (
-        StatusCode::METHOD_NOT_ALLOWED,
-        ApiError::NotFound("method not allowed".into()),
-    )
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
 }

@@ -14,6 +14,7 @@ use crate::metrics::filter::InvalidParameter;
 pub enum ApiError {
     InvalidParameter(String),
     NotFound(String),
+    MethodNotAllowed,
     Unavailable(String),
     Internal,
 }
@@ -27,6 +28,11 @@ impl ApiError {
                 message.clone(),
             ),
             Self::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", message.clone()),
+            Self::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this endpoint does not accept that method; see docs/API.md".into(),
+            ),
             Self::Unavailable(message) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "database_unavailable",
