@@ -4,7 +4,7 @@
 use std::fmt;
 
 /// What went wrong talking to the database.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum DbError {
     /// The server could not be reached or the connection broke.
     #[error("the database is unreachable: {0}")]

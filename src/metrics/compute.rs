@@ -7,14 +7,18 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Duration as Days;
+use futures::FutureExt;
+use futures::future::{BoxFuture, Shared};
 
 use super::document::{Activity, Dashboard, PanelState, Processing};
 use super::filter::{Filters, Period};
 use super::sections::{activity, cards, coverage, meetings, processing, speakers};
 use super::{Context, MetricsError};
+use crate::db::queries::conversations::Rollup;
 use crate::db::queries::coverage::BodyRow;
 use crate::db::queries::{self as q, Scope};
 use crate::db::schema::Schema;
@@ -188,10 +192,11 @@ pub async fn dashboard(ctx: &Context, filters: &Filters) -> Result<Dashboard, Me
     };
     let mut panels = Panels::default();
     let limit = ctx.statement_timeout;
+    let rollup = conversation_rollup(db, &scope, &schema);
     let ((meetings, minutes), (speakers, linking), activity, llm) = tokio::join!(
         meetings_section(ctx, &scope, &period, &schema, limit),
-        speakers_section(db, &scope, &schema, limit),
-        activity_section(ctx, &scope, &period, &selected, &schema, limit),
+        speakers_section(db, &rollup, &schema, limit),
+        activity_section(ctx, &scope, &period, &selected, &rollup, &schema, limit),
         run_panel(
             "processing",
             &schema,
@@ -304,33 +309,52 @@ async fn meetings_section(
     tokio::join!(meetings, minutes)
 }
 
+/// The one pass over `conversations` that several panels share; it runs when the
+/// first of them asks and is cancelled when the last of them gives up.
+type SharedRollup<'a> = Shared<BoxFuture<'a, Result<Arc<Rollup>, DbError>>>;
+
+fn conversation_rollup<'a>(db: &'a Db, scope: &'a Scope, schema: &'a Schema) -> SharedRollup<'a> {
+    async move {
+        q::conversations::rollup(db, scope, schema)
+            .await
+            .map(Arc::new)
+    }
+    .boxed()
+    .shared()
+}
+
 type SpeakersParts = (q::speakers::SpeakerTotals, q::speakers::ConversationTotals);
 type LinkingParts = (Vec<q::speakers::LinkingRow>, Vec<q::speakers::MeetingLabel>);
 
 async fn speakers_section(
     db: &Db,
-    scope: &Scope,
+    rollup: &SharedRollup<'_>,
     schema: &Schema,
     limit: Duration,
 ) -> (PanelOutcome<SpeakersParts>, PanelOutcome<LinkingParts>) {
     let totals = run_panel("speakers", schema, limit, async {
         let speakers = q::speakers::speaker_totals(db).await?;
-        let conversations = q::speakers::conversation_totals(db, scope).await?;
-        Ok((speakers, conversations))
+        Ok((speakers, rollup.clone().await?.totals.clone()))
     });
     let linking = run_panel("linking", schema, limit, async {
-        let rows = q::speakers::per_meeting_linking(db, scope).await?;
+        let rows = rollup.clone().await?.linking.clone();
         let labels = q::speakers::meeting_labels(db, &speakers::worst_ids(&rows)).await?;
         Ok((rows, labels))
     });
     tokio::join!(totals, linking)
 }
 
+type TopParts = (
+    Vec<q::conversations::TopConference>,
+    Vec<q::conversations::ConferenceLabel>,
+);
+
 async fn activity_section(
     ctx: &Context,
     scope: &Scope,
     period: &Period,
     bodies: &[&BodyRow],
+    rollup: &SharedRollup<'_>,
     schema: &Schema,
     limit: Duration,
 ) -> (Option<Activity>, Vec<Option<(&'static str, PanelState)>>) {
@@ -341,13 +365,15 @@ async fn activity_section(
         Ok((days, months))
     });
     let parties = run_panel("parties", schema, limit, q::activity::parties(db, scope));
-    let top = run_panel(
-        "top_conferences",
-        schema,
-        limit,
-        q::activity::top_conferences(db, scope),
-    );
-    let types = run_panel("body_types", schema, limit, q::activity::by_body(db, scope));
+    let top = run_panel("top_conferences", schema, limit, async {
+        let top = rollup.clone().await?.top_conferences.clone();
+        let ids: Vec<i32> = top.iter().map(|t| t.conference_id).collect();
+        let labels = q::conversations::conference_labels(db, &ids).await?;
+        Ok::<TopParts, DbError>((top, labels))
+    });
+    let types = run_panel("body_types", schema, limit, async {
+        Ok(rollup.clone().await?.bodies.clone())
+    });
     let (trend, parties, top, types) = tokio::join!(trend, parties, top, types);
     let states = vec![trend.1, parties.1, top.1, types.1];
     let Some((days, months)) = trend.0 else {
@@ -360,7 +386,9 @@ async fn activity_section(
         by_month: activity::by_month(&months, clock.today()),
         by_year: activity::by_year(&months),
         parties: parties.0.map(activity::parties),
-        top_conferences: top.0.map(activity::top_conferences),
+        top_conferences: top
+            .0
+            .map(|(top, labels)| activity::top_conferences(&top, &labels)),
         by_body_type: types.0.map(|rows| activity::by_body_type(bodies, &rows)),
     };
     (Some(section), states)

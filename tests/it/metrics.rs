@@ -381,3 +381,34 @@ async fn missing_column_disables_only_its_panel(pool: PgPool) {
     assert_eq!(doc["activity"]["parties"], Value::Null);
     assert_eq!(doc["coverage"]["total_bodies"], 6);
 }
+
+/// Older Polibase versions have no `speakers.politician_id`: linking and parties say so,
+/// while the panels that share the same pass over conversations still compute.
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn without_politician_links_the_shared_conversation_panels_still_compute(pool: PgPool) {
+    exec(&pool, FIXTURE).await;
+    let before = dashboard(&pool, "").await;
+    exec(&pool, "ALTER TABLE speakers DROP COLUMN politician_id").await;
+
+    let doc = dashboard(&pool, "").await;
+
+    for panel in ["speakers", "linking", "parties"] {
+        assert_eq!(doc["panels"][panel]["code"], "missing_schema", "{panel}");
+    }
+    for panel in ["top_conferences", "body_types", "activity", "meetings"] {
+        assert!(
+            doc["panels"].get(panel).is_none(),
+            "{panel}: {}",
+            doc["panels"]
+        );
+    }
+    assert_eq!(
+        doc["activity"]["top_conferences"],
+        before["activity"]["top_conferences"]
+    );
+    assert_eq!(
+        doc["activity"]["by_body_type"],
+        before["activity"]["by_body_type"]
+    );
+    assert!(doc["activity"]["top_conferences"].as_array().unwrap().len() > 1);
+}

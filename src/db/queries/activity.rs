@@ -80,14 +80,22 @@ pub struct PartyRow {
 }
 
 /// Conversations by politicians of each party, through `speakers.politician_id`.
+///
+/// Conversations are counted per speaker first, which PostgreSQL answers from the
+/// partial index on linked conversations without reading the table; only the few
+/// thousand speaker totals are then joined to politicians and parties.
 pub async fn parties(db: &Db, scope: &Scope) -> Result<Vec<PartyRow>, DbError> {
     let mut query = Query::new(db.dialect());
     let conditions = conversation_conditions(&mut query, scope);
     query.push(&format!(
-        "WITH spoken AS (
-             SELECT s.politician_id, COUNT(*) AS n FROM conversations cv
-             JOIN speakers s ON s.id = cv.speaker_id
-             WHERE s.politician_id IS NOT NULL{conditions}
+        "WITH per_speaker AS (
+             SELECT cv.speaker_id, COUNT(*) AS n FROM conversations cv
+             WHERE cv.speaker_id IS NOT NULL{conditions}
+             GROUP BY cv.speaker_id),
+         spoken AS (
+             SELECT s.politician_id, SUM(ps.n) AS n
+             FROM per_speaker ps JOIN speakers s ON s.id = ps.speaker_id
+             WHERE s.politician_id IS NOT NULL
              GROUP BY s.politician_id)
          SELECT p.political_party_id AS party_id, pp.name AS party,
                 COUNT(*) AS politicians, CAST(COALESCE(SUM(spoken.n), 0) AS BIGINT)
@@ -96,81 +104,6 @@ pub async fn parties(db: &Db, scope: &Scope) -> Result<Vec<PartyRow>, DbError> {
          LEFT JOIN political_parties pp ON pp.id = p.political_party_id
          LEFT JOIN spoken ON spoken.politician_id = p.id
          GROUP BY p.political_party_id, pp.name"
-    ));
-    query.fetch_all(db).await
-}
-
-/// Conversations and meetings of one conference.
-#[derive(Clone, Debug, FromRow, PartialEq, Eq)]
-pub struct ConferenceConversations {
-    pub conference_id: i32,
-    pub conference: String,
-    pub governing_body: Option<String>,
-    pub conversations: i64,
-    pub meetings: i64,
-}
-
-/// The 20 conferences with the most conversations, ties by id.
-pub async fn top_conferences(
-    db: &Db,
-    scope: &Scope,
-) -> Result<Vec<ConferenceConversations>, DbError> {
-    let mut query = Query::new(db.dialect());
-    let conditions = scope.meeting_conditions(&mut query, "m.conference_id");
-    query.push(&format!(
-        "WITH counted AS (
-             SELECT m.conference_id, COUNT(*) AS conversations FROM conversations cv
-             JOIN minutes mi ON mi.id = cv.minutes_id JOIN meetings m ON m.id = mi.meeting_id
-             WHERE 1 = 1{conditions}
-             GROUP BY m.conference_id ORDER BY 2 DESC, 1 LIMIT 20)
-         SELECT c.id AS conference_id, c.name AS conference, b.name AS governing_body,
-                counted.conversations,
-                (SELECT COUNT(*) FROM meetings m2 WHERE m2.conference_id = c.id) AS meetings
-         FROM counted JOIN conferences c ON c.id = counted.conference_id
-         LEFT JOIN governing_bodies b ON b.id = c.governing_body_id
-         ORDER BY counted.conversations DESC, c.id"
-    ));
-    query.fetch_all(db).await
-}
-
-/// Activity of the conferences of one body (`body_id` NULL: conferences without a body).
-#[derive(Clone, Debug, FromRow, PartialEq, Eq)]
-pub struct BodyActivity {
-    pub body_id: Option<i32>,
-    pub conferences: i64,
-    pub meetings: i64,
-    pub minutes: i64,
-    pub conversations: i64,
-}
-
-/// Conferences, meetings, minutes and conversations per body that has conferences;
-/// the caller groups bodies by type. Conferences whose body is missing count as NULL.
-pub async fn by_body(db: &Db, scope: &Scope) -> Result<Vec<BodyActivity>, DbError> {
-    let mut query = Query::new(db.dialect());
-    let conditions = scope.conference_conditions(&mut query, "c");
-    query.push(&format!(
-        "WITH minutes_conv AS (
-             SELECT cv.minutes_id, COUNT(*) AS n FROM conversations cv GROUP BY cv.minutes_id),
-         per_meeting AS (
-             SELECT mi.meeting_id, COUNT(*) AS minutes,
-                    CAST(COALESCE(SUM(mc.n), 0) AS BIGINT) AS conversations
-             FROM minutes mi LEFT JOIN minutes_conv mc ON mc.minutes_id = mi.id
-             GROUP BY mi.meeting_id),
-         per_conference AS (
-             SELECT m.conference_id, COUNT(*) AS meetings,
-                    CAST(COALESCE(SUM(pm.minutes), 0) AS BIGINT) AS minutes,
-                    CAST(COALESCE(SUM(pm.conversations), 0) AS BIGINT) AS conversations
-             FROM meetings m LEFT JOIN per_meeting pm ON pm.meeting_id = m.id
-             GROUP BY m.conference_id)
-         SELECT b.id AS body_id, COUNT(*) AS conferences,
-                CAST(COALESCE(SUM(pc.meetings), 0) AS BIGINT) AS meetings,
-                CAST(COALESCE(SUM(pc.minutes), 0) AS BIGINT) AS minutes,
-                CAST(COALESCE(SUM(pc.conversations), 0) AS BIGINT) AS conversations
-         FROM conferences c
-         LEFT JOIN governing_bodies b ON b.id = c.governing_body_id
-         LEFT JOIN per_conference pc ON pc.conference_id = c.id
-         WHERE 1 = 1{conditions}
-         GROUP BY b.id"
     ));
     query.fetch_all(db).await
 }

@@ -6,6 +6,7 @@
 //! the same query runs on PostgreSQL and SQLite.
 
 pub mod activity;
+pub mod conversations;
 pub mod coverage;
 pub mod meetings;
 pub mod processing;

@@ -30,20 +30,10 @@ pub async fn speaker_totals(db: &Db) -> Result<SpeakerTotals, DbError> {
 }
 
 /// Conversations within a scope and how many have a speaker.
-#[derive(Clone, Debug, FromRow, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, FromRow, PartialEq, Eq)]
 pub struct ConversationTotals {
     pub conversations: i64,
     pub with_speaker: i64,
-}
-
-pub async fn conversation_totals(db: &Db, scope: &Scope) -> Result<ConversationTotals, DbError> {
-    let mut query = Query::new(db.dialect());
-    let conditions = conversation_conditions(&mut query, scope);
-    query.push(&format!(
-        "SELECT COUNT(*) AS conversations, COUNT(cv.speaker_id) AS with_speaker
-         FROM conversations cv WHERE 1 = 1{conditions}"
-    ));
-    query.fetch_one(db).await
 }
 
 /// Restricts conversations (aliased `cv`) to a scope through their minutes.
@@ -55,7 +45,15 @@ pub fn conversation_conditions(query: &mut Query, scope: &Scope) -> String {
     format!(" AND cv.minutes_id IN (SELECT smi.id FROM minutes smi WHERE 1 = 1{minutes})")
 }
 
-/// One line of the per-meeting linking summary; what `a`, `b`, `c` hold depends on `kind`.
+/// One line of the per-meeting linking summary; what `a`, `b`, `c` hold depends on `kind`:
+///
+/// - `bin`: `a` = decile 0–9 (100 % falls in 9), `b` = meetings;
+/// - `summary`: `a` = meetings, `b` = meetings at 100 %, `c` = at ≥ 80 %, `share_sum`;
+/// - `median`: `a` = linked, `b` = conversations of a middle meeting (one or two rows);
+/// - `min`, `max`: `a` = linked, `b` = conversations;
+/// - `worst`: `a` = meeting id, `b` = linked, `c` = conversations, the lowest under 50 %.
+///
+/// The rows come from [`super::conversations::rollup`].
 #[derive(Clone, Debug, FromRow, PartialEq)]
 pub struct LinkingRow {
     pub kind: String,
@@ -63,55 +61,6 @@ pub struct LinkingRow {
     pub b: i64,
     pub c: i64,
     pub share_sum: f64,
-}
-
-/// The per-meeting linking distribution in one pass over conversations:
-///
-/// - `bin`: `a` = decile 0–9 (100 % falls in 9), `b` = meetings;
-/// - `summary`: `a` = meetings, `b` = meetings at 100 %, `c` = at ≥ 80 %, `share_sum`;
-/// - `median`: `a` = linked, `b` = conversations of a middle meeting (one or two rows);
-/// - `min`, `max`: `a` = linked, `b` = conversations;
-/// - `worst`: `a` = meeting id, `b` = linked, `c` = conversations, the 20 lowest under 50 %.
-pub async fn per_meeting_linking(db: &Db, scope: &Scope) -> Result<Vec<LinkingRow>, DbError> {
-    let mut query = Query::new(db.dialect());
-    let conditions = scope.minutes_conditions(&mut query, "mi.meeting_id");
-    let worst = query.bind(Value::Int(20));
-    query.push(&format!(
-        "WITH per_meeting AS MATERIALIZED (
-             SELECT mi.meeting_id, COUNT(*) AS total, COUNT(s.politician_id) AS linked
-             FROM conversations cv
-             JOIN minutes mi ON mi.id = cv.minutes_id
-             LEFT JOIN speakers s ON s.id = cv.speaker_id
-             WHERE 1 = 1{conditions}
-             GROUP BY mi.meeting_id),
-         ranked AS MATERIALIZED (
-             SELECT meeting_id, total, linked,
-                    CAST(linked AS DOUBLE PRECISION) / total AS share,
-                    ROW_NUMBER() OVER (ORDER BY CAST(linked AS DOUBLE PRECISION) / total,
-                                       meeting_id) AS rn,
-                    COUNT(*) OVER () AS n
-             FROM per_meeting)
-         SELECT 'bin' AS kind, CASE WHEN linked * 10 / total > 9 THEN 9
-                                    ELSE linked * 10 / total END AS a,
-                COUNT(*) AS b, 0 AS c, 0.0 AS share_sum
-         FROM ranked GROUP BY 2
-         UNION ALL
-         SELECT 'summary', COUNT(*), COUNT(*) FILTER (WHERE linked = total),
-                COUNT(*) FILTER (WHERE linked * 10 >= total * 8),
-                COALESCE(SUM(share), 0.0)
-         FROM ranked
-         UNION ALL
-         SELECT 'median', linked, total, 0, 0.0 FROM ranked
-         WHERE rn IN ((n + 1) / 2, (n + 2) / 2)
-         UNION ALL
-         SELECT 'min', linked, total, 0, 0.0 FROM ranked WHERE rn = 1
-         UNION ALL
-         SELECT 'max', linked, total, 0, 0.0 FROM ranked WHERE rn = n
-         UNION ALL
-         SELECT * FROM (SELECT 'worst', meeting_id, linked, total, 0.0 FROM ranked
-                        WHERE linked * 2 < total ORDER BY rn LIMIT {worst}) w"
-    ));
-    query.fetch_all(db).await
 }
 
 /// Date, conference and body of a meeting, for the worst-linked list.

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Months, NaiveDate};
 
-use crate::db::queries::activity::{BodyActivity, ConferenceConversations, DayCount, PartyRow};
+use crate::db::queries::activity::{DayCount, PartyRow};
+use crate::db::queries::conversations::{BodyActivity, ConferenceLabel, TopConference};
 use crate::db::queries::coverage::BodyRow;
 use crate::metrics::document::{
     ActivityDay, BodyTypeActivity, ConferenceActivity, Heatmap, HeatmapCell, MonthMeetings,
@@ -107,15 +108,25 @@ pub fn parties(rows: Vec<PartyRow>) -> Vec<PartyActivity> {
     parties
 }
 
-pub fn top_conferences(rows: Vec<ConferenceConversations>) -> Vec<ConferenceActivity> {
-    rows.into_iter()
-        .map(|row| ConferenceActivity {
-            per_meeting: ratio(row.conversations, row.meetings),
-            conference_id: row.conference_id,
-            conference: row.conference,
-            governing_body: row.governing_body,
-            conversations: row.conversations,
-            meetings: row.meetings,
+/// The busiest conferences with their names; a conference missing from `labels`
+/// (deleted since the counts were taken) is left out.
+pub fn top_conferences(
+    rows: &[TopConference],
+    labels: &[ConferenceLabel],
+) -> Vec<ConferenceActivity> {
+    let labels: HashMap<i32, &ConferenceLabel> =
+        labels.iter().map(|l| (l.conference_id, l)).collect();
+    rows.iter()
+        .filter_map(|row| {
+            let label = labels.get(&row.conference_id)?;
+            Some(ConferenceActivity {
+                per_meeting: ratio(row.conversations, row.meetings),
+                conference_id: row.conference_id,
+                conference: label.conference.clone(),
+                governing_body: label.governing_body.clone(),
+                conversations: row.conversations,
+                meetings: row.meetings,
+            })
         })
         .collect()
 }
