@@ -11,6 +11,7 @@ use super::{Failure, clock, exit};
 use crate::config::Settings;
 use crate::db::{Access, Db};
 use crate::http::{self, AppState, Limits, Prometheus};
+use crate::metrics::filter::Filters;
 use crate::metrics::{Context, MetricsService};
 
 /// Options of the HTTP server.
@@ -80,6 +81,7 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> Result<(), Failure> {
         statement_timeout: settings.statement_timeout(),
     };
     let metrics = MetricsService::new(context, Duration::from_secs(args.cache_ttl_secs.max(1)));
+    warm_up(&metrics);
     let limits = Limits {
         request_timeout: Duration::from_secs(args.request_timeout_secs.max(1)),
         max_concurrent: args.max_concurrent_requests.max(1),
@@ -106,6 +108,17 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> Result<(), Failure> {
     db.close().await;
     tracing::info!("polibase-bi stopped");
     Ok(())
+}
+
+/// Computes the unfiltered dashboard in the background, so that the first visitor
+/// is served from memory; a failure here is reported by the first request instead.
+fn warm_up(metrics: &MetricsService) {
+    let metrics = metrics.clone();
+    tokio::spawn(async move {
+        if let Err(err) = metrics.dashboard(&Filters::default()).await {
+            tracing::debug!(error = %err, "the dashboard could not be computed ahead of time");
+        }
+    });
 }
 
 fn listen_failure(address: SocketAddr, err: std::io::Error) -> Failure {
