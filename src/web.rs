@@ -163,10 +163,7 @@ fn environment() -> &'static Environment<'static> {
 
 /// The UI strings of one language, as a template value.
 fn dictionary(lang: Lang) -> Result<minijinja::Value, minijinja::Error> {
-    static PARSED: OnceLock<Option<serde_json::Value>> = OnceLock::new();
-    let parsed = PARSED.get_or_init(|| serde_json::from_str(I18N).ok());
-    parsed
-        .as_ref()
+    parsed_dictionaries()
         .and_then(|all| all.get(lang.code()))
         .map(minijinja::Value::from_serialize)
         .ok_or_else(|| {
@@ -176,6 +173,22 @@ fn dictionary(lang: Lang) -> Result<minijinja::Value, minijinja::Error> {
             );
             minijinja::Error::new(ErrorKind::InvalidOperation, msg)
         })
+}
+
+/// The UI string `key` in `lang` from assets/i18n.json, shared with the page and the exports.
+pub fn text(lang: Lang, key: &str) -> Option<&'static str> {
+    parsed_dictionaries()
+        .and_then(|all| all.get(lang.code()))
+        .and_then(|dict| dict.get(key))
+        .and_then(serde_json::Value::as_str)
+}
+
+/// assets/i18n.json, parsed once; `None` when it does not parse (the page then says so).
+fn parsed_dictionaries() -> Option<&'static serde_json::Value> {
+    static PARSED: OnceLock<Option<serde_json::Value>> = OnceLock::new();
+    PARSED
+        .get_or_init(|| serde_json::from_str(I18N).ok())
+        .as_ref()
 }
 
 /// The page's query parameters without `lang`, which the data endpoints do not take.
