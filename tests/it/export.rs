@@ -22,14 +22,22 @@ static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgr
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// Names a spreadsheet would run as formulas, set with bound parameters.
-const NAMES: [(&str, &str); 4] = [
+const MARKUP: &str = "<script>alert(1)</script>";
+
+/// Names a spreadsheet would run as formulas, or markup, set with bound parameters.
+const NAMES: [(&str, &str); 6] = [
+    ("UPDATE governing_bodies SET name = $1 WHERE id = 3", MARKUP),
     ("UPDATE conferences SET name = $1 WHERE id = 1", "=1+1"),
     ("UPDATE conferences SET name = $1 WHERE id = 4", "＝SUM(A1)"),
     ("UPDATE governing_bodies SET name = $1 WHERE id = 1", "@cmd"),
     (
         "UPDATE political_parties SET name = $1 WHERE id = 1",
-        "\t-x",
+        "\tparty",
+    ),
+    (
+        "UPDATE llm_processing_history SET processing_type = $1 \
+         WHERE processing_type = 'speaker_matching'",
+        "-x",
     ),
 ];
 
@@ -183,7 +191,7 @@ async fn csv_rows_match_the_hand_computed_figures(pool: PgPool) {
     assert_eq!(row(&prefectures, ""), ["", "不明", "1", "0", "0", "要対応"]);
     assert_eq!(
         worst[1],
-        ["3", "2026-03-03", "京都市議会", "京都府京都市", "0", "2"]
+        ["3", "2026-03-03", "京都市議会", MARKUP, "0", "2"]
     );
     assert_eq!(row(&types, "未分類"), ["未分類", "1", "0", "0"]);
     assert_eq!(minutes[1][0..4], ["4", "2", "2", "50"]);
@@ -209,11 +217,15 @@ async fn formula_names_are_quoted_and_numbers_are_not(pool: PgPool) {
     let conferences = download(&format!("{base}/api/v1/export/meetings_by_conference.csv")).await;
     let parties = download(&format!("{base}/api/v1/export/parties.csv")).await;
     let cards = download(&format!("{base}/api/v1/export/cards.csv")).await;
+    let llm = download(&format!("{base}/api/v1/export/llm_by_type.csv")).await;
 
     let conferences = conferences.records();
     assert_eq!(row(&conferences, "1"), ["1", "'=1+1", "'@cmd", "2"]);
     assert_eq!(row(&conferences, "4"), ["4", "'＝SUM(A1)", "", "1"]);
-    assert_eq!(parties.records()[1], ["'\t-x", "2", "1", "2"]);
+    assert_eq!(parties.records()[1], ["'\tparty", "2", "1", "2"]);
+    let llm = llm.records();
+    assert_eq!(row(&llm, "'-x")[1..6], ["2", "1", "0", "0", "1"]);
+    assert_eq!(row(&llm, "minutes_division")[9..], ["20", "10", "30"]);
     let cards = cards.records();
     let minutes = row(&cards, "minutes_processed");
     assert_eq!(minutes[1], "議事録処理率");
@@ -405,7 +417,7 @@ async fn libreoffice_reads_the_csv(pool: PgPool) {
         .iter()
         .find(|r| r[1] == Data::String("京都市議会".into()));
     let kyoto = kyoto.unwrap_or_else(|| panic!("Japanese text lost: {rows:?}"));
-    assert_eq!(kyoto[2], Data::String("京都府京都市".into()));
+    assert_eq!(kyoto[2], Data::String(MARKUP.into()));
     assert_eq!(kyoto[3], Data::Float(3.0));
     let guarded = rows.iter().find(|r| r[0] == Data::Float(1.0)).unwrap();
     let Data::String(name) = &guarded[1] else {
