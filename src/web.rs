@@ -126,13 +126,18 @@ pub fn render_page(ctx: &PageContext) -> Result<String, minijinja::Error> {
 
     let mut switch = filters.clone();
     switch.push(("lang".to_owned(), other.code().to_owned()));
+    // Downloads get English headers on the English page; Japanese is their default.
+    let mut export = filters.clone();
+    if ctx.lang == Lang::En {
+        export.push(("lang".to_owned(), Lang::En.code().to_owned()));
+    }
 
     template.render(context! {
         lang => ctx.lang.code(),
         other_lang => other.code(),
         demo => ctx.demo,
         t => dictionary(ctx.lang)?,
-        query => query_suffix(&filters),
+        query => query_suffix(&export),
         lang_switch_href => query_suffix(&switch),
     })
 }
@@ -334,6 +339,14 @@ mod tests {
         assert!(
             html.contains("href=\"?period=7d&amp;type=%E5%B8%82%E7%94%BA%E6%9D%91&amp;lang=en\"")
         );
+    }
+
+    #[test]
+    fn english_page_downloads_english_headers() {
+        let html = render(Lang::En, false, "period=7d&lang=en");
+
+        assert!(html.contains("/api/v1/export/dashboard.xlsx?period=7d&amp;lang=en\""));
+        assert!(html.contains("/api/v1/export/cards.csv?period=7d&amp;lang=en\""));
     }
 
     #[test]

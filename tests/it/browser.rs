@@ -638,6 +638,30 @@ async fn the_dashboard_works_in_a_real_browser(pool: PgPool) {
             js(&client, "return typeof window.__pwned;").await,
             "undefined"
         );
+
+        // The English page downloads English headers.
+        client
+            .goto(&format!("{base}/?lang=en&period=7d"))
+            .await
+            .unwrap();
+        wait_for_charts(&client, "the English render").await;
+        assert_export_links(&export_hrefs(&client).await, "?period=7d&lang=en");
+        let header = client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const link = document.querySelector('a[data-export=\"prefectures\"]');
+                 fetch(link.getAttribute('href'))
+                   .then((r) => r.text()).then((t) => done(t.split('\\r\\n')[0]),
+                                               (e) => done(String(e)));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        // fetch's text() drops the byte-order mark.
+        assert_eq!(
+            header,
+            "Prefecture code,Prefecture,Total,With data,Rate (%),Rating"
+        );
     })
     .await;
 }
