@@ -5,6 +5,7 @@
 //! the database: every figure comes from a computed [`Dashboard`](crate::metrics::document::Dashboard).
 
 pub mod csv;
+mod rows;
 pub mod tables;
 pub mod xlsx;
 

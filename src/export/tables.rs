@@ -9,9 +9,9 @@
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 
-use super::ExportError;
-use crate::metrics::document::{Card, Dashboard, LlmCounts, TypeCoverage};
-use crate::metrics::rate::{Band, Rate};
+use super::{ExportError, rows};
+use crate::metrics::document::Dashboard;
+use crate::metrics::rate::Rate;
 use crate::web::{self, Lang};
 
 /// One cell of an exported table.
@@ -33,15 +33,15 @@ impl Cell {
         Self::Text(value.into())
     }
 
-    fn rate(rate: Option<Rate>) -> Self {
+    pub(super) fn rate(rate: Option<Rate>) -> Self {
         rate.map_or(Self::Empty, |rate| Self::Number(rate.as_f64()))
     }
 
-    fn number(value: Option<f64>) -> Self {
+    pub(super) fn number(value: Option<f64>) -> Self {
         value.map_or(Self::Empty, Self::Number)
     }
 
-    fn opt_text(value: Option<&str>) -> Self {
+    pub(super) fn opt_text(value: Option<&str>) -> Self {
         value.map_or(Self::Empty, Self::text)
     }
 }
@@ -65,7 +65,8 @@ impl Label {
     }
 }
 
-const fn k(key: &'static str) -> Label {
+/// A label from assets/i18n.json.
+pub(super) const fn k(key: &'static str) -> Label {
     Label::Key(key)
 }
 
@@ -74,7 +75,7 @@ const fn own(ja: &'static str, en: &'static str) -> Label {
 }
 
 /// The rows of a panel, or `None` when its section is missing from the document.
-type Rows = fn(&Dashboard, Lang) -> Option<Vec<Vec<Cell>>>;
+pub(super) type Rows = fn(&Dashboard, Lang) -> Option<Vec<Vec<Cell>>>;
 
 /// An exportable panel.
 pub struct Panel {
@@ -158,21 +159,21 @@ pub static PANELS: [Panel; 18] = [
             k("col_band"),
             own("7日前比 (pt)", "Change over 7 days (pt)"),
         ],
-        rows: cards,
+        rows: rows::cards,
     },
     Panel {
         name: "coverage_by_type",
         title: own("種別ごとのカバー率", "Coverage by body type"),
         sources: &["coverage"],
         columns: &[k("col_type"), k("col_total"), k("col_with_data"), RATE],
-        rows: |doc, _| Some(type_rows(&doc.coverage.as_ref()?.by_type)),
+        rows: rows::coverage_by_type,
     },
     Panel {
         name: "coverage_by_organization_type",
         title: own("団体区分ごとのカバー率", "Coverage by organization type"),
         sources: &["coverage"],
         columns: &[k("col_org_type"), k("col_total"), k("col_with_data"), RATE],
-        rows: |doc, _| Some(type_rows(&doc.coverage.as_ref()?.by_organization_type)),
+        rows: rows::coverage_by_organization_type,
     },
     Panel {
         name: "prefectures",
@@ -186,7 +187,7 @@ pub static PANELS: [Panel; 18] = [
             RATE,
             k("col_band"),
         ],
-        rows: prefectures,
+        rows: rows::prefectures,
     },
     Panel {
         name: "meetings_by_conference",
@@ -198,7 +199,7 @@ pub static PANELS: [Panel; 18] = [
             k("col_body"),
             k("meetings"),
         ],
-        rows: meetings_by_conference,
+        rows: rows::meetings_by_conference,
     },
     Panel {
         name: "minutes_processing",
@@ -213,14 +214,14 @@ pub static PANELS: [Panel; 18] = [
             k("oldest_unprocessed"),
             k("newest_unprocessed"),
         ],
-        rows: minutes_processing,
+        rows: rows::minutes_processing,
     },
     Panel {
         name: "minutes_processed_per_day",
         title: own("日別の議事録処理件数", "Minutes processed per day"),
         sources: &["minutes", "meetings"],
         columns: &[DATE, own("処理件数", "Minutes processed")],
-        rows: minutes_processed_per_day,
+        rows: rows::minutes_processed_per_day,
     },
     Panel {
         name: "per_meeting_histogram",
@@ -231,7 +232,7 @@ pub static PANELS: [Panel; 18] = [
             own("紐付け率の上限 (%)", "Linked to (%)"),
             k("meetings"),
         ],
-        rows: per_meeting_histogram,
+        rows: rows::per_meeting_histogram,
     },
     Panel {
         name: "per_meeting_worst",
@@ -245,7 +246,7 @@ pub static PANELS: [Panel; 18] = [
             own("紐付け率 (%)", "Linked (%)"),
             k("col_conversations"),
         ],
-        rows: per_meeting_worst,
+        rows: rows::per_meeting_worst,
     },
     Panel {
         name: "activity_days",
@@ -258,7 +259,7 @@ pub static PANELS: [Panel; 18] = [
             k("series_speakers"),
             k("series_politicians"),
         ],
-        rows: activity_days,
+        rows: rows::activity_days,
     },
     Panel {
         name: "activity_heatmap",
@@ -270,21 +271,21 @@ pub static PANELS: [Panel; 18] = [
             own("曜日", "Weekday"),
             k("axis_conversations"),
         ],
-        rows: activity_heatmap,
+        rows: rows::activity_heatmap,
     },
     Panel {
         name: "activity_by_month",
         title: own("月別の会議数", "Meetings per month"),
         sources: &["activity"],
         columns: &[own("月", "Month"), k("meetings"), k("by_month_recent")],
-        rows: activity_by_month,
+        rows: rows::activity_by_month,
     },
     Panel {
         name: "activity_by_year",
         title: own("年別の会議数", "Meetings per year"),
         sources: &["activity"],
         columns: &[own("年", "Year"), k("meetings")],
-        rows: activity_by_year,
+        rows: rows::activity_by_year,
     },
     Panel {
         name: "parties",
@@ -296,7 +297,7 @@ pub static PANELS: [Panel; 18] = [
             k("col_politicians"),
             k("col_per_politician"),
         ],
-        rows: parties,
+        rows: rows::parties,
     },
     Panel {
         name: "top_conferences",
@@ -310,7 +311,7 @@ pub static PANELS: [Panel; 18] = [
             k("col_meetings"),
             k("col_per_meeting"),
         ],
-        rows: top_conferences,
+        rows: rows::top_conferences,
     },
     Panel {
         name: "activity_by_body_type",
@@ -325,14 +326,14 @@ pub static PANELS: [Panel; 18] = [
             k("col_conversations"),
             k("col_meetings_per_body"),
         ],
-        rows: activity_by_body_type,
+        rows: rows::activity_by_body_type,
     },
     Panel {
         name: "llm_status",
         title: own("LLM処理のステータス", "LLM processing status"),
         sources: &["processing"],
         columns: &[k("status"), k("count")],
-        rows: llm_status,
+        rows: rows::llm_status,
     },
     Panel {
         name: "llm_by_type",
@@ -352,251 +353,9 @@ pub static PANELS: [Panel; 18] = [
             own("最短 (秒)", "Shortest (s)"),
             own("最長 (秒)", "Longest (s)"),
         ],
-        rows: llm_by_type,
+        rows: rows::llm_by_type,
     },
 ];
-
-fn band(band: Option<Band>, lang: Lang) -> Cell {
-    let key = match band {
-        Some(Band::Green) => "band_green",
-        Some(Band::Yellow) => "band_yellow",
-        Some(Band::Red) => "band_red",
-        None => return Cell::Empty,
-    };
-    Cell::text(k(key).text(lang))
-}
-
-fn cards(doc: &Dashboard, lang: Lang) -> Option<Vec<Vec<Cell>>> {
-    Some(doc.cards.iter().map(|card| card_row(card, lang)).collect())
-}
-
-fn card_row(card: &Card, lang: Lang) -> Vec<Cell> {
-    let key = format!("card_{}", card.id);
-    vec![
-        Cell::text(card.id),
-        Cell::text(web::text(lang, &key).unwrap_or(card.id)),
-        Cell::rate(card.rate),
-        card.numerator.map_or(Cell::Empty, Cell::Int),
-        card.denominator.map_or(Cell::Empty, Cell::Int),
-        band(card.band, lang),
-        Cell::rate(card.change_7d),
-    ]
-}
-
-fn type_rows(types: &[TypeCoverage]) -> Vec<Vec<Cell>> {
-    types
-        .iter()
-        .map(|t| {
-            vec![
-                Cell::text(&t.body_type),
-                Cell::Int(t.total),
-                Cell::Int(t.with_data),
-                Cell::rate(t.rate),
-            ]
-        })
-        .collect()
-}
-
-fn prefectures(doc: &Dashboard, lang: Lang) -> Option<Vec<Vec<Cell>>> {
-    let rows = doc.coverage.as_ref()?.prefectures.iter().map(|p| {
-        vec![
-            Cell::opt_text(p.code.as_deref()),
-            Cell::text(&p.prefecture),
-            Cell::Int(p.total),
-            Cell::Int(p.with_data),
-            Cell::rate(p.rate),
-            band(p.band, lang),
-        ]
-    });
-    Some(rows.collect())
-}
-
-fn meetings_by_conference(doc: &Dashboard, _: Lang) -> Option<Vec<Vec<Cell>>> {
-    let rows = doc.meetings.as_ref()?.by_conference.iter().map(|c| {
-        vec![
-            Cell::Int(i64::from(c.conference_id)),
-            Cell::text(&c.conference),
-            Cell::opt_text(c.governing_body.as_deref()),
-            Cell::Int(c.meetings),
-        ]
-    });
-    Some(rows.collect())
-}
-
-fn minutes_processing(doc: &Dashboard, lang: Lang) -> Option<Vec<Vec<Cell>>> {
-    let m = doc.meetings.as_ref()?.minutes.as_ref()?;
-    let when = |t: Option<DateTime<Tz>>| t.map_or(Cell::Empty, Cell::DateTime);
-    Some(vec![vec![
-        Cell::Int(m.total),
-        Cell::Int(m.processed),
-        Cell::Int(m.unprocessed),
-        Cell::rate(m.rate),
-        band(m.band, lang),
-        when(m.oldest_unprocessed),
-        when(m.newest_unprocessed),
-    ]])
-}
-
-fn minutes_processed_per_day(doc: &Dashboard, _: Lang) -> Option<Vec<Vec<Cell>>> {
-    let days = doc.meetings.as_ref()?.processed_per_day.as_ref()?;
-    Some(
-        days.iter()
-            .map(|d| vec![Cell::Date(d.date), Cell::Int(d.count)])
-            .collect(),
-    )
-}
-
-fn per_meeting_histogram(doc: &Dashboard, _: Lang) -> Option<Vec<Vec<Cell>>> {
-    let linking = doc.speakers.as_ref()?.per_meeting.as_ref()?;
-    let rows = linking
-        .histogram
-        .iter()
-        .map(|b| vec![Cell::Int(b.from), Cell::Int(b.to), Cell::Int(b.meetings)]);
-    Some(rows.collect())
-}
-
-fn per_meeting_worst(doc: &Dashboard, _: Lang) -> Option<Vec<Vec<Cell>>> {
-    let linking = doc.speakers.as_ref()?.per_meeting.as_ref()?;
-    let rows = linking.worst.iter().map(|m| {
-        vec![
-            Cell::Int(m.meeting_id),
-            m.date.map_or(Cell::Empty, Cell::Date),
-            Cell::text(&m.conference),
-            Cell::opt_text(m.governing_body.as_deref()),
-            Cell::rate(m.rate),
-            Cell::Int(m.conversations),
-        ]
-    });
-    Some(rows.collect())
-}
-
-fn activity_days(doc: &Dashboard, _: Lang) -> Option<Vec<Vec<Cell>>> {
-    let rows = doc.activity.as_ref()?.days.iter().map(|d| {
-        vec![
-            Cell::Date(d.date),
-            Cell::Int(d.meetings),
-            Cell::Int(d.conversations),
-            Cell::Int(d.speakers),
-            Cell::Int(d.politicians),
-        ]
-    });
-    Some(rows.collect())
-}
-
-fn activity_heatmap(doc: &Dashboard, lang: Lang) -> Option<Vec<Vec<Cell>>> {
-    let rows = doc.activity.as_ref()?.heatmap.cells.iter().map(|c| {
-        let key = format!("weekday_{}", c.weekday);
-        vec![
-            Cell::text(&c.week),
-            Cell::Int(i64::from(c.weekday)),
-            Cell::opt_text(web::text(lang, &key)),
-            Cell::Int(c.conversations),
-        ]
-    });
-    Some(rows.collect())
-}
-
-fn activity_by_month(doc: &Dashboard, _: Lang) -> Option<Vec<Vec<Cell>>> {
-    let rows = doc.activity.as_ref()?.by_month.iter().map(|m| {
-        vec![
-            Cell::text(&m.month),
-            Cell::Int(m.meetings),
-            Cell::Bool(m.recent),
-        ]
-    });
-    Some(rows.collect())
-}
-
-fn activity_by_year(doc: &Dashboard, _: Lang) -> Option<Vec<Vec<Cell>>> {
-    let rows = doc.activity.as_ref()?.by_year.iter();
-    Some(
-        rows.map(|y| vec![Cell::Int(i64::from(y.year)), Cell::Int(y.meetings)])
-            .collect(),
-    )
-}
-
-fn parties(doc: &Dashboard, lang: Lang) -> Option<Vec<Vec<Cell>>> {
-    let parties = doc.activity.as_ref()?.parties.as_ref()?;
-    let rows = parties.iter().map(|p| {
-        let name = p.party.as_deref().unwrap_or(k("no_party").text(lang));
-        vec![
-            Cell::text(name),
-            Cell::Int(p.conversations),
-            Cell::Int(p.politicians),
-            Cell::number(p.per_politician),
-        ]
-    });
-    Some(rows.collect())
-}
-
-fn top_conferences(doc: &Dashboard, _: Lang) -> Option<Vec<Vec<Cell>>> {
-    let conferences = doc.activity.as_ref()?.top_conferences.as_ref()?;
-    let rows = conferences.iter().map(|c| {
-        vec![
-            Cell::Int(i64::from(c.conference_id)),
-            Cell::text(&c.conference),
-            Cell::opt_text(c.governing_body.as_deref()),
-            Cell::Int(c.conversations),
-            Cell::Int(c.meetings),
-            Cell::number(c.per_meeting),
-        ]
-    });
-    Some(rows.collect())
-}
-
-fn activity_by_body_type(doc: &Dashboard, _: Lang) -> Option<Vec<Vec<Cell>>> {
-    let types = doc.activity.as_ref()?.by_body_type.as_ref()?;
-    let rows = types.iter().map(|t| {
-        vec![
-            Cell::text(&t.body_type),
-            Cell::Int(t.bodies),
-            Cell::Int(t.conferences),
-            Cell::Int(t.meetings),
-            Cell::Int(t.minutes),
-            Cell::Int(t.conversations),
-            Cell::number(t.meetings_per_body),
-        ]
-    });
-    Some(rows.collect())
-}
-
-fn llm_status(doc: &Dashboard, lang: Lang) -> Option<Vec<Vec<Cell>>> {
-    let overall: &LlmCounts = &doc.processing.as_ref()?.llm.overall;
-    let rows = [
-        ("status_completed", overall.completed),
-        ("status_failed", overall.failed),
-        ("status_in_progress", overall.in_progress),
-        ("status_pending", overall.pending),
-        ("total", overall.total),
-    ];
-    Some(
-        rows.into_iter()
-            .map(|(key, count)| vec![Cell::text(k(key).text(lang)), Cell::Int(count)])
-            .collect(),
-    )
-}
-
-fn llm_by_type(doc: &Dashboard, _: Lang) -> Option<Vec<Vec<Cell>>> {
-    let types = &doc.processing.as_ref()?.llm.by_type;
-    let rows = types.iter().map(|t| {
-        let (c, d) = (&t.counts, &t.duration_seconds);
-        vec![
-            Cell::text(&t.processing_type),
-            Cell::Int(c.total),
-            Cell::Int(c.completed),
-            Cell::Int(c.failed),
-            Cell::Int(c.in_progress),
-            Cell::Int(c.pending),
-            Cell::rate(c.error_rate),
-            Cell::rate(c.success_rate),
-            Cell::Bool(t.worst),
-            Cell::number(d.mean),
-            Cell::number(d.min),
-            Cell::number(d.max),
-        ]
-    });
-    Some(rows.collect())
-}
 
 #[cfg(test)]
 mod tests {
