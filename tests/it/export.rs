@@ -7,15 +7,17 @@ use std::process::{Command, Output};
 
 use calamine::{Data, DataType, Reader, Xlsx, open_workbook_from_rs};
 use percent_encoding::percent_decode_str;
+use polibase_bi::db::Db;
 use polibase_bi::export::PANELS;
 use polibase_bi::http::{AppState, Limits, router};
+use polibase_bi::metrics::MetricsService;
 use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, HeaderMap};
 use serde_json::Value;
 use sqlx::PgPool;
 
 use crate::metrics::FIXTURE;
-use crate::support::{NOW, exec, service};
+use crate::support::{NOW, context, exec, service};
 
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -50,7 +52,11 @@ async fn insert_fixture(pool: &PgPool) {
 
 /// The dashboard on a loopback port, served until the test's runtime ends.
 async fn serve(pool: PgPool) -> String {
-    let app = router(AppState::new(service(pool)), Limits::default());
+    serve_metrics(service(pool)).await
+}
+
+async fn serve_metrics(metrics: MetricsService) -> String {
+    let app = router(AppState::new(metrics), Limits::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -298,6 +304,34 @@ async fn bad_requests_get_the_json_envelope(pool: PgPool) {
         "{:?}",
         conference.json()
     );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_panel_that_timed_out_answers_503_with_the_reason(pool: PgPool) {
+    insert_fixture(&pool).await;
+    let mut context = context(Db::Postgres(pool));
+    // No panel query finishes within a nanosecond; the bodies list is not a panel.
+    context.statement_timeout = std::time::Duration::from_nanos(1);
+    let base = serve_metrics(MetricsService::new(
+        context,
+        std::time::Duration::from_secs(60),
+    ))
+    .await;
+
+    let parties = download(&format!("{base}/api/v1/export/parties.csv")).await;
+    let prefectures = download(&format!("{base}/api/v1/export/prefectures.csv")).await;
+
+    assert_eq!(parties.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(parties.json()["error"]["code"], "panel_unavailable");
+    let reason = parties.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        reason.contains("timed out") && reason.contains("(timeout)"),
+        "{reason}"
+    );
+    assert_eq!(prefectures.status, StatusCode::OK);
 }
 
 /// The workbook's sheet `name` as rows of cells.
