@@ -1657,8 +1657,16 @@ function writeUrl() {
   window.history.replaceState(null, "", `${window.location.pathname}${text ? `?${text}` : ""}`);
 }
 
+/** The filters for the download links, plus `lang=en` on the English page (ja is the default). */
+function exportQuery() {
+  const params = new URLSearchParams(state.params);
+  if (state.lang === "en") params.set("lang", "en");
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
 function updateLinks() {
-  const query = dataQuery();
+  const query = exportQuery();
   $("#export-xlsx").href = `/api/v1/export/dashboard.xlsx${query}`;
   for (const link of $$("[data-export]"))
     link.href = `/api/v1/export/${link.dataset.export}.csv${query}`;

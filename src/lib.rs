@@ -3,13 +3,15 @@
 //!
 //! Layers, in the order a request flows through them: [`http`] (routes, page,
 //! JSON) → [`metrics`] (the figures and their snapshot cache) → [`db`] (queries
-//! for PostgreSQL and SQLite) → the database. [`cli`] and [`config`] start it all.
+//! for PostgreSQL and SQLite) → the database. [`export`] turns a computed dashboard into
+//! CSV, Excel and JSON files. [`cli`] and [`config`] start it all.
 
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod export;
 pub mod http;
 pub mod metrics;
 pub mod observability;

@@ -126,13 +126,18 @@ pub fn render_page(ctx: &PageContext) -> Result<String, minijinja::Error> {
 
     let mut switch = filters.clone();
     switch.push(("lang".to_owned(), other.code().to_owned()));
+    // Downloads get English headers on the English page; Japanese is their default.
+    let mut export = filters.clone();
+    if ctx.lang == Lang::En {
+        export.push(("lang".to_owned(), Lang::En.code().to_owned()));
+    }
 
     template.render(context! {
         lang => ctx.lang.code(),
         other_lang => other.code(),
         demo => ctx.demo,
         t => dictionary(ctx.lang)?,
-        query => query_suffix(&filters),
+        query => query_suffix(&export),
         lang_switch_href => query_suffix(&switch),
     })
 }
@@ -163,10 +168,7 @@ fn environment() -> &'static Environment<'static> {
 
 /// The UI strings of one language, as a template value.
 fn dictionary(lang: Lang) -> Result<minijinja::Value, minijinja::Error> {
-    static PARSED: OnceLock<Option<serde_json::Value>> = OnceLock::new();
-    let parsed = PARSED.get_or_init(|| serde_json::from_str(I18N).ok());
-    parsed
-        .as_ref()
+    parsed_dictionaries()
         .and_then(|all| all.get(lang.code()))
         .map(minijinja::Value::from_serialize)
         .ok_or_else(|| {
@@ -176,6 +178,22 @@ fn dictionary(lang: Lang) -> Result<minijinja::Value, minijinja::Error> {
             );
             minijinja::Error::new(ErrorKind::InvalidOperation, msg)
         })
+}
+
+/// The UI string `key` in `lang` from assets/i18n.json, shared with the page and the exports.
+pub fn text(lang: Lang, key: &str) -> Option<&'static str> {
+    parsed_dictionaries()
+        .and_then(|all| all.get(lang.code()))
+        .and_then(|dict| dict.get(key))
+        .and_then(serde_json::Value::as_str)
+}
+
+/// assets/i18n.json, parsed once; `None` when it does not parse (the page then says so).
+fn parsed_dictionaries() -> Option<&'static serde_json::Value> {
+    static PARSED: OnceLock<Option<serde_json::Value>> = OnceLock::new();
+    PARSED
+        .get_or_init(|| serde_json::from_str(I18N).ok())
+        .as_ref()
 }
 
 /// The page's query parameters without `lang`, which the data endpoints do not take.
@@ -321,6 +339,14 @@ mod tests {
         assert!(
             html.contains("href=\"?period=7d&amp;type=%E5%B8%82%E7%94%BA%E6%9D%91&amp;lang=en\"")
         );
+    }
+
+    #[test]
+    fn english_page_downloads_english_headers() {
+        let html = render(Lang::En, false, "period=7d&lang=en");
+
+        assert!(html.contains("/api/v1/export/dashboard.xlsx?period=7d&amp;lang=en\""));
+        assert!(html.contains("/api/v1/export/cards.csv?period=7d&amp;lang=en\""));
     }
 
     #[test]

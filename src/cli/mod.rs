@@ -3,6 +3,7 @@
 
 mod check;
 mod demo_data;
+mod export;
 mod healthcheck;
 mod migrate;
 mod serve;
@@ -52,6 +53,8 @@ enum Command {
     Check,
     /// Ask a running server whether it is alive (for container health checks).
     Healthcheck(healthcheck::HealthArgs),
+    /// Write the dashboard's tables as CSV, an Excel workbook or JSON into a directory.
+    Export(export::ExportArgs),
 }
 
 /// A failure that ends a command, with the exit code it deserves.
@@ -110,6 +113,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::DemoData(args) => demo_data::run(&settings, &args).await,
         Command::Check => check::run(&settings).await,
         Command::Healthcheck(args) => healthcheck::run(&args).await,
+        Command::Export(args) => export::run(&settings, &args).await,
     }
 }
 

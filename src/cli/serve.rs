@@ -137,7 +137,7 @@ fn listen_failure(address: SocketAddr, err: std::io::Error) -> Failure {
 }
 
 /// The configured database, or the demo file when none is configured.
-async fn open_database(settings: &Settings) -> Result<Db, Failure> {
+pub(super) async fn open_database(settings: &Settings) -> Result<Db, Failure> {
     let Some(url) = &settings.database_url else {
         let db =
             crate::demo::open_or_create_demo_file(&settings.demo_path, settings, &clock(settings))

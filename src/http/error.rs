@@ -16,6 +16,8 @@ pub enum ApiError {
     NotFound(String),
     MethodNotAllowed,
     Unavailable(String),
+    /// One panel of the dashboard has no figures; the message says why.
+    PanelUnavailable(String),
     Internal,
 }
 
@@ -36,6 +38,11 @@ impl ApiError {
             Self::Unavailable(message) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "database_unavailable",
+                message.clone(),
+            ),
+            Self::PanelUnavailable(message) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "panel_unavailable",
                 message.clone(),
             ),
             Self::Internal => (

@@ -4,6 +4,7 @@
 
 mod api;
 mod error;
+mod export;
 mod health;
 mod middleware;
 mod page;
@@ -77,6 +78,7 @@ pub fn router(state: AppState, limits: Limits) -> Router {
             "/prefectures/{code}/municipalities",
             get(api::municipalities),
         )
+        .route("/export/{file}", get(export::download))
         .fallback(api::not_found);
     let routes = Router::new()
         .route("/", get(page::dashboard))

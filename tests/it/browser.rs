@@ -401,6 +401,62 @@ fn assert_export_links(hrefs: &[String], query: &str) {
     }
 }
 
+/// Fetches the prefectures CSV and the workbook through their links, as the page carries the
+/// filters, and checks what came back.
+async fn assert_downloads_work(client: &Client) {
+    let fetched = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const links = [document.querySelector('a[data-export=\"prefectures\"]'),
+                            document.getElementById('export-xlsx')];
+             Promise.all(links.map(async (link) => {
+               const href = link.getAttribute('href');
+               const response = await fetch(href);
+               const bytes = new Uint8Array(await response.arrayBuffer());
+               return { href, status: response.status,
+                        type: response.headers.get('content-type'),
+                        head: Array.from(bytes.slice(0, 3)),
+                        text: new TextDecoder().decode(bytes) };
+             })).then(done, (error) => done(String(error)));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (csv, xlsx) = (&fetched[0], &fetched[1]);
+    assert_eq!(
+        csv["href"], "/api/v1/export/prefectures.csv?period=7d&prefecture=26",
+        "{fetched}"
+    );
+    assert_eq!(csv["status"], 200, "{}", csv["text"]);
+    assert_eq!(csv["type"], "text/csv; charset=utf-8");
+    assert_eq!(
+        csv["head"],
+        json!([0xEF, 0xBB, 0xBF]),
+        "the CSV starts with a BOM"
+    );
+    let text = csv["text"].as_str().unwrap();
+    assert!(text.contains("都道府県コード"), "{text}");
+    assert!(
+        text.contains("26,京都府,"),
+        "the prefecture filter applies: {text}"
+    );
+    assert!(
+        !text.contains("東京都"),
+        "the prefecture filter applies: {text}"
+    );
+    assert_eq!(
+        xlsx["href"],
+        "/api/v1/export/dashboard.xlsx?period=7d&prefecture=26"
+    );
+    assert_eq!(xlsx["status"], 200);
+    assert_eq!(
+        xlsx["type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert_eq!(xlsx["head"][0], json!(b'P'), "the workbook is a zip");
+    assert_eq!(xlsx["head"][1], json!(b'K'), "the workbook is a zip");
+}
+
 async fn run<F, Fut>(driver: &Chromedriver, scenario: F)
 where
     F: FnOnce(Client) -> Fut,
@@ -566,6 +622,7 @@ async fn the_dashboard_works_in_a_real_browser(pool: PgPool) {
             "26"
         );
         assert_export_links(&export_hrefs(&client).await, "?period=7d&prefecture=26");
+        assert_downloads_work(&client).await;
         wait_for(
             &client,
             "the municipalities of 京都府",
@@ -580,6 +637,30 @@ async fn the_dashboard_works_in_a_real_browser(pool: PgPool) {
         assert_eq!(
             js(&client, "return typeof window.__pwned;").await,
             "undefined"
+        );
+
+        // The English page downloads English headers.
+        client
+            .goto(&format!("{base}/?lang=en&period=7d"))
+            .await
+            .unwrap();
+        wait_for_charts(&client, "the English render").await;
+        assert_export_links(&export_hrefs(&client).await, "?period=7d&lang=en");
+        let header = client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const link = document.querySelector('a[data-export=\"prefectures\"]');
+                 fetch(link.getAttribute('href'))
+                   .then((r) => r.text()).then((t) => done(t.split('\\r\\n')[0]),
+                                               (e) => done(String(e)));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        // fetch's text() drops the byte-order mark.
+        assert_eq!(
+            header,
+            "Prefecture code,Prefecture,Total,With data,Rate (%),Rating"
         );
     })
     .await;

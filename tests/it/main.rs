@@ -5,6 +5,7 @@
 mod api;
 mod browser;
 mod demo;
+mod export;
 mod metrics;
 mod parity;
 mod support;
