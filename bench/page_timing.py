@@ -68,6 +68,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--summary", action="store_true", help="one line of text, not JSON")
     options = parser.parse_args()
     port = free_port()
     driver = subprocess.Popen(["chromedriver", f"--port={port}"],
@@ -84,12 +85,18 @@ def main():
     finally:
         driver.terminate()
         driver.wait()
-    print(json.dumps({
+    result = {
         "first_chart_ms_median": round(statistics.median(r["ms"] for r in runs)),
         "first_chart_ms_runs": [round(r["ms"]) for r in runs],
         "transfer_bytes": max(r["bytes"] for r in runs),
         "requests": max(r["requests"] for r in runs),
-    }))
+    }
+    if options.summary:
+        print(f"{result['first_chart_ms_median']} ms median "
+              f"(runs: {', '.join(map(str, result['first_chart_ms_runs']))}); "
+              f"{result['transfer_bytes'] / 1024:.0f} KiB in {result['requests']} requests")
+    else:
+        print(json.dumps(result))
 
 
 if __name__ == "__main__":

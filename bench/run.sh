@@ -7,7 +7,9 @@
 # with `demo-data` unless --reuse is given and it exists, starts the release binary on a
 # loopback port, and measures: full recomputation (median of 5 refreshes), warm throughput
 # and latency at 8 and 32 clients (wrk, 10 s each, loopback only), resident memory idle and
-# after load, and the most database connections seen during the load.
+# after load, the most database connections seen during the load, and the page's time from
+# navigation to its first drawn chart on a first visit in headless Chromium (with the bytes
+# transferred), when chromedriver is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -82,6 +84,11 @@ done
 kill "$watcher" 2>/dev/null || true
 after=$(rss)
 
+page="(chromedriver not installed)"
+if command -v chromedriver >/dev/null; then
+  page=$(python3 bench/page_timing.py "http://127.0.0.1:$port/" --runs 5 --summary)
+fi
+
 rows=$(psql "$pg/$db" -tAc "SELECT COUNT(*) FROM conversations")
 printf '\n| figure | value |\n| --- | --- |\n'
 printf '| scale / conversations | %s / %s |\n' "$scale" "$rows"
@@ -91,3 +98,4 @@ printf '| warm, 8 clients | %s |\n' "${result[8]}"
 printf '| warm, 32 clients | %s |\n' "${result[32]}"
 printf '| RSS idle / after load | %s MiB / %s MiB |\n' "$idle" "$after"
 printf '| peak database connections | %s |\n' "$(cat /tmp/bi_bench_peak)"
+printf '| page: first chart after navigation, first visit | %s |\n' "$page"
