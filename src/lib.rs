@@ -5,6 +5,7 @@
 //! JSON) → [`metrics`] (the figures and their snapshot cache) → [`db`] (queries
 //! for PostgreSQL and SQLite) → the database. [`cli`] and [`config`] start it all.
 
+pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;

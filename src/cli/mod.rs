@@ -3,6 +3,7 @@
 
 mod check;
 mod demo_data;
+mod hash_password;
 mod healthcheck;
 mod migrate;
 mod serve;
@@ -52,6 +53,8 @@ enum Command {
     Check,
     /// Ask a running server whether it is alive (for container health checks).
     Healthcheck(healthcheck::HealthArgs),
+    /// Read a password from standard input and print a `user:hash` line for BI_AUTH_USERS_FILE.
+    HashPassword(hash_password::HashArgs),
 }
 
 /// A failure that ends a command, with the exit code it deserves.
@@ -110,6 +113,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::DemoData(args) => demo_data::run(&settings, &args).await,
         Command::Check => check::run(&settings).await,
         Command::Healthcheck(args) => healthcheck::run(&args).await,
+        Command::HashPassword(args) => hash_password::run(&args),
     }
 }
 

@@ -3,8 +3,10 @@
 #![allow(clippy::unwrap_used)]
 
 mod api;
+mod auth;
 mod browser;
 mod demo;
+mod limits;
 mod metrics;
 mod parity;
 mod support;
