@@ -6,6 +6,7 @@ mod api;
 mod auth;
 mod browser;
 mod demo;
+mod fuzz;
 mod limits;
 mod metrics;
 mod parity;
