@@ -10,4 +10,5 @@ mod fuzz;
 mod limits;
 mod metrics;
 mod parity;
+mod roles;
 mod support;
