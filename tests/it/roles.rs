@@ -291,48 +291,80 @@ async fn a_role_without_one_table_loses_only_the_panels_that_need_it(pool: PgPoo
     let (port, _) = relay(&pool).await;
     let without =
         |table: &str| -> Vec<&str> { TABLES.into_iter().filter(|t| *t != table).collect() };
-    let (no_llm, no_politicians) = (without("llm_processing_history"), without("politicians"));
+    let no_llm = without("llm_processing_history");
+    let no_politicians = without("politicians");
+    let no_bodies = without("governing_bodies");
 
-    with_roles(&pool, &[&no_llm, &no_politicians], |roles| async move {
-        let cases = [
-            (
-                &roles[0],
-                vec!["processing"],
-                vec!["coverage", "meetings", "speakers", "activity"],
-            ),
-            (
-                &roles[1],
-                vec!["activity", "parties"],
-                vec!["coverage", "meetings", "speakers", "processing"],
-            ),
-        ];
-        for (role, denied, computed) in cases {
-            let (app, db) = app_as(role, port, &db_name);
-            let (status, body) = call(&app, Method::GET, "/api/v1/dashboard").await;
-            db.close().await;
+    with_roles(
+        &pool,
+        &[&no_llm, &no_politicians, &no_bodies],
+        |roles| async move {
+            let cases = [
+                (
+                    &roles[0],
+                    &["processing"][..],
+                    &["coverage", "meetings", "speakers", "activity"][..],
+                ),
+                (
+                    &roles[1],
+                    &["activity", "parties"],
+                    &["coverage", "meetings", "speakers", "processing"],
+                ),
+                // Coverage, and the panels that name a conference's body.
+                (
+                    &roles[2],
+                    &[
+                        "body_types",
+                        "coverage",
+                        "linking",
+                        "meetings",
+                        "top_conferences",
+                    ],
+                    &["speakers", "activity", "processing"],
+                ),
+            ];
+            for (role, denied, computed) in cases {
+                let (app, db) = app_as(role, port, &db_name);
+                let (status, body) = call(&app, Method::GET, "/api/v1/dashboard").await;
+                db.close().await;
 
-            assert_eq!(status, StatusCode::OK, "{body}");
-            let panels = body["panels"].as_object().unwrap();
-            let mut names: Vec<&str> = panels.keys().map(String::as_str).collect();
-            names.sort_unstable();
-            assert_eq!(names, denied, "{role}: {panels:?}");
-            for panel in denied {
-                assert_eq!(panels[panel]["code"], "permission_denied", "{panel}");
-                assert!(
-                    panels[panel]["message"]
-                        .as_str()
-                        .unwrap()
-                        .contains("権限がありません")
+                assert_eq!(status, StatusCode::OK, "{body}");
+                assert_denied(&body, denied, role);
+                for section in computed {
+                    assert!(
+                        body[section].is_object(),
+                        "{role}: {section} is {}",
+                        body[section]
+                    );
+                }
+                let cards = body["cards"].as_array().unwrap();
+                let body_cards_known = cards[..2].iter().all(|c| c["numerator"].is_number());
+                assert_eq!(
+                    body_cards_known,
+                    !denied.contains(&"coverage"),
+                    "{role}: {cards:?}"
                 );
             }
-            for section in computed {
-                assert!(
-                    body[section].is_object(),
-                    "{role}: {section} is {}",
-                    body[section]
-                );
-            }
-        }
-    })
+        },
+    )
     .await;
+}
+
+/// Exactly the `denied` panels carry the permission state, with the page's wording.
+fn assert_denied(body: &Value, denied: &[&str], role: &str) {
+    let panels = body["panels"].as_object().unwrap();
+    let mut names: Vec<&str> = panels.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    assert_eq!(names, denied, "{role}: {panels:?}");
+    for panel in denied {
+        let state = &panels[*panel];
+        assert_eq!(state["code"], "permission_denied", "{panel}");
+        assert!(
+            state["message"]
+                .as_str()
+                .unwrap()
+                .contains("権限がありません"),
+            "{state}"
+        );
+    }
 }
