@@ -318,3 +318,134 @@ fn hash_password_rejects_empty_input_and_bad_names() {
     assert!(String::from_utf8_lossy(&colon.stderr).contains("`:`"));
     assert!(String::from_utf8_lossy(&bare.stdout).starts_with("$argon2id$"));
 }
+
+/// A `serve` process on a free port of all interfaces, and its log so far.
+struct Server {
+    child: std::process::Child,
+    base: String,
+    log: std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Server {
+    async fn start(pool: &PgPool, env: &[(&str, &str)]) -> Self {
+        let options = pool.connect_options();
+        let db: String = sqlx::query_scalar("SELECT current_database()")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        let url = format!(
+            "postgres://{}@{}:{}/{db}",
+            options.get_username(),
+            options.get_host(),
+            options.get_port()
+        );
+        let mut child = Command::new(BIN)
+            .args(["serve", "--bind", "0.0.0.0", "--port", "0"])
+            .env("DATABASE_URL", url)
+            .env("RUST_LOG", "debug")
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let log = lines(child.stderr.take().unwrap());
+        let mut seen = Vec::new();
+        let base = loop {
+            let line = log
+                .recv_timeout(std::time::Duration::from_secs(30))
+                .unwrap();
+            seen.push(line.clone());
+            if let Some(at) = line.find("open http://127.0.0.1:") {
+                let url = line[at + 5..].split_whitespace().next().unwrap();
+                break url.trim_end_matches('/').to_string();
+            }
+        };
+        Self {
+            child,
+            base,
+            log,
+            seen,
+        }
+    }
+
+    /// Stops the server and returns everything it logged.
+    fn stop(mut self) -> String {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        self.seen.extend(self.log.iter());
+        self.seen.join("\n")
+    }
+}
+
+fn lines(stderr: std::process::ChildStderr) -> std::sync::mpsc::Receiver<String> {
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if send.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    receive
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn serve_logs_no_secret_and_warns_only_without_auth(pool: PgPool) {
+    let dir = TempDir::new().unwrap();
+    let users = users_file(&dir);
+    let guarded = Server::start(
+        &pool,
+        &[
+            ("BI_AUTH_USERS_FILE", users.to_str().unwrap()),
+            ("BI_API_TOKEN", "tok-secret-31415"),
+        ],
+    )
+    .await;
+    let client = reqwest::Client::new();
+    let base = guarded.base.clone();
+    let mut statuses = Vec::new();
+    for (user, password) in [("ayame", "wrong-pass-27182"), ("ayame", "あやめ-pass")] {
+        let response = client
+            .get(format!("{base}/api/v1/filters"))
+            .basic_auth(user, Some(password))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    let bearer = client
+        .get(format!("{base}/api/v1/filters"))
+        .bearer_auth("tok-secret-31415")
+        .send()
+        .await
+        .unwrap();
+    statuses.push(bearer.status().as_u16());
+    let guarded_log = guarded.stop();
+    let open_log = Server::start(&pool, &[]).await.stop();
+
+    assert_eq!(statuses, [401, 200, 200]);
+    assert!(
+        guarded_log.contains("listening on all interfaces"),
+        "{guarded_log}"
+    );
+    for secret in [
+        "wrong-pass-27182",
+        "あやめ-pass",
+        "tok-secret-31415",
+        basic("ayame", "wrong-pass-27182").trim_start_matches("Basic "),
+        "$argon2id$",
+    ] {
+        assert!(!guarded_log.contains(secret), "{secret} in\n{guarded_log}");
+    }
+    assert!(!guarded_log.contains("WARN"), "{guarded_log}");
+    let warning = open_log
+        .lines()
+        .find(|l| l.contains("WARN"))
+        .unwrap_or_default();
+    assert!(warning.contains("BI_AUTH_USERS_FILE"), "{open_log}");
+}
