@@ -361,6 +361,9 @@ impl Server {
                 break url.trim_end_matches('/').to_string();
             }
         };
+        // Start-up logging is over once the server answers.
+        let health = reqwest::get(format!("{base}/healthz")).await.unwrap();
+        assert_eq!(health.status(), 200);
         Self {
             child,
             base,
