@@ -17,7 +17,7 @@ use rand::RngCore;
 use crate::http::Access;
 
 /// The access-control settings of `serve`; with neither set, the dashboard is open.
-#[derive(Args, Clone, Debug, Default)]
+#[derive(Args, Clone, Default)]
 pub struct AuthSettings {
     /// File of `user:hash` lines (argon2 or bcrypt); when set, the page and API need HTTP basic
     /// auth. Make lines with `polibase-bi hash-password USER`.
@@ -27,6 +27,15 @@ pub struct AuthSettings {
     /// Bearer token accepted for /api/* (`Authorization: Bearer <token>`), for scripts.
     #[arg(long, env = "BI_API_TOKEN", global = true, hide_env_values = true)]
     pub api_token: Option<String>,
+}
+
+impl std::fmt::Debug for AuthSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthSettings")
+            .field("auth_users_file", &self.auth_users_file)
+            .field("api_token", &self.api_token.as_ref().map(|_| "****"))
+            .finish()
+    }
 }
 
 impl AuthSettings {
@@ -254,6 +263,21 @@ mod tests {
             assert_eq!(number, line, "{text}");
             assert!(problem.contains(words), "{problem}");
         }
+    }
+
+    #[test]
+    fn the_token_is_masked_in_debug_output() {
+        let settings = AuthSettings {
+            auth_users_file: None,
+            api_token: Some("tok-secret".into()),
+        };
+
+        let shown = format!("{settings:?}");
+
+        assert!(
+            !shown.contains("tok-secret") && shown.contains("****"),
+            "{shown}"
+        );
     }
 
     #[test]
