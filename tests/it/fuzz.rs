@@ -1,12 +1,16 @@
-//! Property test of the HTTP layer over a real fixture database: random query strings and path
-//! parameters on every endpoint never give a 500 or a panic, every non-2xx API answer is the
-//! JSON envelope, and every answer carries the security headers.
+//! Property test of the HTTP layer over a real fixture database: random query strings, path
+//! parameters and `Authorization` headers on every endpoint, with access control off and on,
+//! never give a 500 or a panic, every non-2xx API answer is the JSON envelope, and every answer
+//! carries the security headers.
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, Uri, header};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use http_body_util::BodyExt;
-use polibase_bi::http::{AppState, Limits, router};
+use polibase_bi::auth::AuthSettings;
+use polibase_bi::http::{AppState, Limits, router, router_with_access};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::Value;
@@ -33,6 +37,10 @@ const ROUTES: [(&str, &str); 9] = [
     ("GET", "/assets/{}"),
     ("GET", "/api/v1/export/{}.csv"),
 ];
+
+const USER: &str = "fuzzer";
+const PASSWORD: &str = "ふぁず-pass";
+const TOKEN: &str = "fuzz-token";
 
 const KEYS: [&str; 7] = [
     "period",
@@ -80,6 +88,9 @@ struct Case {
     route: usize,
     segment: String,
     params: Vec<(String, String, bool)>,
+    /// Whether the request goes to the server with access control on.
+    guarded: bool,
+    authorization: Option<String>,
 }
 
 fn text() -> impl Strategy<Value = String> {
@@ -106,11 +117,30 @@ fn case() -> impl Strategy<Value = Case> {
         "\\PC{0,12}",
     ];
     let params = prop::collection::vec((key(), text(), any::<bool>()), 0..6);
-    (0..ROUTES.len(), segment, params).prop_map(|(route, segment, params)| Case {
-        route,
-        segment,
-        params,
-    })
+    let access = (any::<bool>(), prop::option::of(authorization()));
+    (0..ROUTES.len(), segment, params, access).prop_map(
+        |(route, segment, params, (guarded, authorization))| Case {
+            route,
+            segment,
+            params,
+            guarded,
+            authorization,
+        },
+    )
+}
+
+/// `Authorization` values: well-formed basic and bearer credentials, right and wrong, and junk.
+fn authorization() -> impl Strategy<Value = String> {
+    let login = prop_oneof![
+        Just(format!("{USER}:{PASSWORD}")),
+        Just(format!("nobody:{PASSWORD}")),
+        "\\PC{0,20}",
+    ];
+    prop_oneof![
+        login.prop_map(|text| format!("Basic {}", STANDARD.encode(text))),
+        prop_oneof![Just(TOKEN.to_string()), "[ -~]{0,40}"].prop_map(|t| format!("Bearer {t}")),
+        "[ -~]{0,60}",
+    ]
 }
 
 /// Percent-encodes for a query or path; `raw` keeps the text as typed when the URI allows it.
@@ -142,15 +172,22 @@ fn uri(case: &Case) -> Uri {
     text.parse().unwrap_or_else(|e| panic!("{text}: {e}"))
 }
 
-async fn check(app: Router, case: Case) -> Result<(), TestCaseError> {
+async fn check(apps: Apps, case: Case) -> Result<(), TestCaseError> {
     let uri = uri(&case);
     let method: Method = ROUTES[case.route].0.parse().unwrap();
-    let request = Request::builder()
-        .method(method)
-        .uri(uri.clone())
-        .body(Body::empty())
+    let mut request = Request::builder().method(method).uri(uri.clone());
+    if let Some(value) = &case.authorization {
+        request = request.header(header::AUTHORIZATION, value);
+    }
+    let app = if case.guarded {
+        apps.guarded
+    } else {
+        apps.open
+    };
+    let response = app
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
         .unwrap();
-    let response = app.oneshot(request).await.unwrap();
     let (parts, body) = response.into_parts();
     let body = body.collect().await.unwrap().to_bytes();
 
@@ -182,10 +219,37 @@ fn security_headers(headers: &HeaderMap, uri: &Uri) -> Result<(), TestCaseError>
     Ok(())
 }
 
+/// The same dashboard without and with access control.
+#[derive(Clone)]
+struct Apps {
+    open: Router,
+    guarded: Router,
+}
+
+fn apps(pool: PgPool, users: &std::path::Path) -> Apps {
+    let settings = AuthSettings {
+        auth_users_file: Some(users.to_path_buf()),
+        api_token: Some(TOKEN.into()),
+    };
+    let metrics = service(pool);
+    Apps {
+        open: router(AppState::new(metrics.clone()), Limits::default()),
+        guarded: router_with_access(
+            AppState::new(metrics),
+            Limits::default(),
+            settings.access().unwrap(),
+        ),
+    }
+}
+
 #[sqlx::test(migrator = "MIGRATIONS")]
 async fn random_requests_never_fail_the_server(pool: PgPool) {
     exec(&pool, FIXTURE).await;
-    let app = router(AppState::new(service(pool)), Limits::default());
+    let dir = tempfile::TempDir::new().unwrap();
+    let users = dir.path().join("users");
+    let hash = polibase_bi::auth::hash_password(PASSWORD).unwrap();
+    std::fs::write(&users, format!("{USER}:{hash}\n")).unwrap();
+    let apps = apps(pool, &users);
     let handle = tokio::runtime::Handle::current();
     let config = Config {
         cases: CASES,
@@ -196,7 +260,7 @@ async fn random_requests_never_fail_the_server(pool: PgPool) {
     let outcome = tokio::task::spawn_blocking(move || {
         let mut runner = TestRunner::new(config);
         runner
-            .run(&case(), |case| handle.block_on(check(app.clone(), case)))
+            .run(&case(), |case| handle.block_on(check(apps.clone(), case)))
             .map_err(|err| err.to_string())
     })
     .await
