@@ -6,6 +6,7 @@
 //! for PostgreSQL and SQLite) → the database. [`export`] turns a computed dashboard into
 //! CSV, Excel and JSON files. [`cli`] and [`config`] start it all.
 
+pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -4,6 +4,7 @@
 mod check;
 mod demo_data;
 mod export;
+mod hash_password;
 mod healthcheck;
 mod migrate;
 mod serve;
@@ -55,6 +56,8 @@ enum Command {
     Healthcheck(healthcheck::HealthArgs),
     /// Write the dashboard's tables as CSV, an Excel workbook or JSON into a directory.
     Export(export::ExportArgs),
+    /// Read a password from standard input and print a `user:hash` line for BI_AUTH_USERS_FILE.
+    HashPassword(hash_password::HashArgs),
 }
 
 /// A failure that ends a command, with the exit code it deserves.
@@ -114,6 +117,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Check => check::run(&settings).await,
         Command::Healthcheck(args) => healthcheck::run(&args).await,
         Command::Export(args) => export::run(&settings, &args).await,
+        Command::HashPassword(args) => hash_password::run(&args),
     }
 }
 

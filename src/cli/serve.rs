@@ -55,6 +55,9 @@ pub struct ServeArgs {
     /// Bearer token required to scrape /metrics (setting it also enables /metrics).
     #[arg(long, env = "BI_METRICS_TOKEN", global = true, hide_env_values = true)]
     pub metrics_token: Option<String>,
+
+    #[command(flatten)]
+    pub auth: crate::auth::AuthSettings,
 }
 
 impl ServeArgs {
@@ -68,6 +71,10 @@ impl ServeArgs {
 }
 
 pub async fn run(settings: &Settings, args: &ServeArgs) -> Result<(), Failure> {
+    let access = args
+        .auth
+        .access()
+        .map_err(|err| Failure::new(exit::USAGE, err))?;
     let address = SocketAddr::new(args.bind, args.port);
     let listener = TcpListener::bind(address)
         .await
@@ -90,17 +97,18 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> Result<(), Failure> {
     if !matches!(prometheus, Prometheus::Disabled) {
         crate::observability::handle();
     }
-    let app = http::router(
+    let app = http::router_with_access(
         AppState {
             metrics,
             prometheus,
         },
         limits,
+        access.clone(),
     );
     let local = listener
         .local_addr()
         .context("the listening socket has no address")?;
-    tracing::info!(address = %local, "polibase-bi is listening; open http://{local}/");
+    announce(local, access.is_open());
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -119,6 +127,25 @@ fn warm_up(metrics: &MetricsService) {
             tracing::debug!(error = %err, "the dashboard could not be computed ahead of time");
         }
     });
+}
+
+/// Says where to open the dashboard, and warns when it is open to the whole network.
+fn announce(local: SocketAddr, open: bool) {
+    let url = if local.ip().is_unspecified() {
+        format!(
+            "http://127.0.0.1:{}/ (listening on all interfaces)",
+            local.port()
+        )
+    } else {
+        format!("http://{local}/")
+    };
+    tracing::info!(address = %local, "polibase-bi is listening; open {url}");
+    if open && !local.ip().is_loopback() {
+        tracing::warn!(address = %local,
+            "anyone who can reach this address can read the dashboard: set BI_AUTH_USERS_FILE \
+             (lines from `polibase-bi hash-password USER`) and/or BI_API_TOKEN, or bind to \
+             127.0.0.1 with BIND_ADDRESS");
+    }
 }
 
 fn listen_failure(address: SocketAddr, err: std::io::Error) -> Failure {

@@ -26,12 +26,18 @@ pub struct Schema {
 }
 
 impl Schema {
-    /// Reads the tables and columns of the current schema.
+    /// Reads the tables and columns of the current schema, readable or not.
     pub async fn load(db: &Db) -> Result<Self, DbError> {
         let sql = match db {
+            // The catalog, not information_schema: the latter hides tables the role may not
+            // read, which would turn "permission denied" into "missing table".
             Db::Postgres(_) => {
-                "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT) \
-                 FROM information_schema.columns WHERE table_schema = current_schema()"
+                "SELECT CAST(c.relname AS TEXT), CAST(a.attname AS TEXT) \
+                 FROM pg_catalog.pg_attribute a \
+                 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
+                 WHERE c.relnamespace = CAST(current_schema() AS regnamespace) \
+                   AND c.relkind IN ('r', 'p', 'v', 'm', 'f') \
+                   AND a.attnum > 0 AND NOT a.attisdropped"
             }
             Db::Sqlite(_) => {
                 "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
@@ -73,8 +79,9 @@ impl Schema {
 pub async fn table_names(db: &Db) -> Result<Vec<String>, DbError> {
     let sql = match db {
         Db::Postgres(_) => {
-            "SELECT CAST(table_name AS TEXT) FROM information_schema.tables \
-             WHERE table_schema = current_schema()"
+            "SELECT CAST(relname AS TEXT) FROM pg_catalog.pg_class \
+             WHERE relnamespace = CAST(current_schema() AS regnamespace) \
+               AND relkind IN ('r', 'p', 'v', 'm', 'f')"
         }
         Db::Sqlite(_) => "SELECT name FROM sqlite_master WHERE type = 'table'",
     };

@@ -15,6 +15,8 @@ pub enum ApiError {
     InvalidParameter(String),
     NotFound(String),
     MethodNotAllowed,
+    Unauthorized,
+    PayloadTooLarge(String),
     Unavailable(String),
     /// One panel of the dashboard has no figures; the message says why.
     PanelUnavailable(String),
@@ -34,6 +36,18 @@ impl ApiError {
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method_not_allowed",
                 "this endpoint does not accept that method; see docs/API.md".into(),
+            ),
+            Self::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "sign in: send HTTP basic credentials of a user in BI_AUTH_USERS_FILE, or \
+                 Authorization: Bearer <BI_API_TOKEN>"
+                    .into(),
+            ),
+            Self::PayloadTooLarge(message) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                message.clone(),
             ),
             Self::Unavailable(message) => (
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -37,6 +37,7 @@ pub fn apply(routes: Router, limits: Limits) -> Router {
     routes
         .layer(middleware::from_fn(reject_long_queries))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(reject_large_bodies))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             limits.request_timeout,
@@ -72,6 +73,25 @@ async fn reject_long_queries(request: Request, next: Next) -> Response {
             ApiError::InvalidParameter(message),
         )
             .into_response();
+    }
+    next.run(request).await
+}
+
+/// Answers a declared body over the limit with the JSON envelope before the body-limit layer
+/// (plain text) sees it; that layer still bounds bodies sent without a length.
+async fn reject_large_bodies(request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    if declared > MAX_BODY_BYTES as u64 {
+        let message = format!(
+            "the request body is {declared} bytes; at most {MAX_BODY_BYTES} (no endpoint needs a \
+             body: send filters as query parameters)"
+        );
+        return ApiError::PayloadTooLarge(message).into_response();
     }
     next.run(request).await
 }

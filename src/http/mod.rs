@@ -3,6 +3,7 @@
 //! writes SQL; handlers ask the metrics service.
 
 mod api;
+mod auth;
 mod error;
 mod export;
 mod health;
@@ -17,6 +18,7 @@ use axum::routing::{get, post};
 
 use crate::metrics::MetricsService;
 
+pub use auth::Access;
 pub use error::ApiError;
 
 /// What every handler can reach.
@@ -64,8 +66,13 @@ impl Default for Limits {
     }
 }
 
-/// The route table.
+/// The route table, open to everyone who reaches it.
 pub fn router(state: AppState, limits: Limits) -> Router {
+    router_with_access(state, limits, Access::default())
+}
+
+/// The route table behind access control (see `auth`).
+pub fn router_with_access(state: AppState, limits: Limits, access: Access) -> Router {
     if !matches!(state.prometheus, Prometheus::Disabled) {
         // Install the recorder before the first request so that it is counted.
         crate::observability::handle();
@@ -89,6 +96,7 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         .nest("/api/v1", api)
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
-        .with_state(state);
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(access, auth::require));
     middleware::apply(routes, limits)
 }

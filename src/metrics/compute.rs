@@ -172,13 +172,8 @@ pub async fn dashboard(ctx: &Context, filters: &Filters) -> Result<Dashboard, Me
     let today = now.date_naive();
     let period = filters.period.resolve(today);
     let week_ago = clock.db_week_ago();
-    let bodies = if missing_inputs("coverage", &schema).is_none() {
-        q::coverage::bodies(db, week_ago)
-            .await
-            .map_err(MetricsError::from_db)?
-    } else {
-        Vec::new()
-    };
+    let limit = ctx.statement_timeout;
+    let (bodies, unreadable) = body_rows(db, &schema, week_ago, filters, limit).await?;
     check_conference(db, filters).await?;
     let selected: Vec<&BodyRow> = bodies
         .iter()
@@ -191,7 +186,6 @@ pub async fn dashboard(ctx: &Context, filters: &Filters) -> Result<Dashboard, Me
         conference: filters.conference,
     };
     let mut panels = Panels::default();
-    let limit = ctx.statement_timeout;
     let rollup = conversation_rollup(db, &scope, &schema);
     let ((meetings, minutes), (speakers, linking), activity, llm) = tokio::join!(
         meetings_section(ctx, &scope, &period, &schema, limit),
@@ -211,7 +205,7 @@ pub async fn dashboard(ctx: &Context, filters: &Filters) -> Result<Dashboard, Me
     {
         panels.0.insert(id, state);
     }
-    let coverage_section = match missing_inputs("coverage", &schema) {
+    let coverage_section = match missing_inputs("coverage", &schema).or(unreadable.clone()) {
         Some(state) => {
             panels.0.insert("coverage", state);
             None
@@ -235,7 +229,8 @@ pub async fn dashboard(ctx: &Context, filters: &Filters) -> Result<Dashboard, Me
             .map(|(rows, labels)| speakers::per_meeting(&rows, &labels));
         doc
     });
-    let cards = headline_cards(ctx, &bodies, &minutes.0, &speakers_doc, &llm);
+    let readable = unreadable.is_none().then_some(bodies.as_slice());
+    let cards = headline_cards(ctx, readable, &minutes.0, &speakers_doc, &llm);
     Ok(Dashboard {
         as_of: now,
         demo: ctx.demo,
@@ -249,6 +244,28 @@ pub async fn dashboard(ctx: &Context, filters: &Filters) -> Result<Dashboard, Me
         processing: llm.map(|(llm, _)| Processing { llm }),
         panels: panels.0,
     })
+}
+
+/// The governing bodies behind coverage, the body filters and two cards. When the role may
+/// not read them (or the query fails otherwise) only coverage is lost: the rows come back empty
+/// with the panel state, unless a body filter needs them or the database is unreachable.
+async fn body_rows(
+    db: &Db,
+    schema: &Schema,
+    week_ago: chrono::NaiveDateTime,
+    filters: &Filters,
+    limit: Duration,
+) -> Result<(Vec<BodyRow>, Option<PanelState>), MetricsError> {
+    if missing_inputs("coverage", schema).is_some() {
+        return Ok((Vec::new(), None));
+    }
+    match q::coverage::bodies(db, week_ago).await {
+        Ok(rows) => Ok((rows, None)),
+        Err(err) if err.is_unavailable() || filters.narrows_bodies() => {
+            Err(MetricsError::from_db(err))
+        }
+        Err(err) => Ok((Vec::new(), Some(failed("coverage", &err, limit)))),
+    }
 }
 
 type PanelOutcome<T> = (Option<T>, Option<(&'static str, PanelState)>);
@@ -396,11 +413,34 @@ async fn activity_section(
 
 fn headline_cards(
     ctx: &Context,
-    bodies: &[BodyRow],
+    bodies: Option<&[BodyRow]>,
     minutes: &Option<MinutesParts>,
     speakers: &Option<super::document::Speakers>,
     llm: &Option<(super::document::LlmProcessing, Option<super::rate::Rate>)>,
 ) -> Vec<super::document::Card> {
+    let (coverage, registration) = bodies.map(|rows| body_figures(ctx, rows)).unzip();
+    let minutes = minutes.as_ref().map(|(t, _)| {
+        cards::Figure::new(t.processed, t.total)
+            .with_week_ago(t.processed_week_ago, t.total_week_ago)
+    });
+    let linked = speakers
+        .as_ref()
+        .map(|s| cards::Figure::new(s.linked, s.total));
+    let errors = llm.as_ref().map(|(l, before)| cards::Figure {
+        numerator: l.overall.failed,
+        denominator: l.overall.total,
+        week_ago: *before,
+    });
+    let figures = [coverage, registration, minutes, linked, errors];
+    cards::CARDS
+        .iter()
+        .zip(figures)
+        .map(|((id, bands), figure)| cards::card(id, *bands, figure))
+        .collect()
+}
+
+/// The coverage and registration cards' figures from the body rows.
+fn body_figures(ctx: &Context, bodies: &[BodyRow]) -> (cards::Figure, cards::Figure) {
     let count = |test: &dyn Fn(&BodyRow) -> bool| bodies.iter().filter(|b| test(b)).count() as i64;
     let coverage = cards::Figure::new(count(&|b| b.has_data), bodies.len() as i64).with_week_ago(
         count(&|b| b.had_data_week_ago),
@@ -417,22 +457,5 @@ fn headline_cards(
         count(&|b| registered(b) && b.existed_week_ago),
         ctx.national_bodies,
     );
-    let minutes = minutes.as_ref().map(|(t, _)| {
-        cards::Figure::new(t.processed, t.total)
-            .with_week_ago(t.processed_week_ago, t.total_week_ago)
-    });
-    let linked = speakers
-        .as_ref()
-        .map(|s| cards::Figure::new(s.linked, s.total));
-    let errors = llm.as_ref().map(|(l, before)| cards::Figure {
-        numerator: l.overall.failed,
-        denominator: l.overall.total,
-        week_ago: *before,
-    });
-    let figures = [Some(coverage), Some(registration), minutes, linked, errors];
-    cards::CARDS
-        .iter()
-        .zip(figures)
-        .map(|((id, bands), figure)| cards::card(id, *bands, figure))
-        .collect()
+    (coverage, registration)
 }

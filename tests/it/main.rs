@@ -3,9 +3,13 @@
 #![allow(clippy::unwrap_used)]
 
 mod api;
+mod auth;
 mod browser;
 mod demo;
 mod export;
+mod fuzz;
+mod limits;
 mod metrics;
 mod parity;
+mod roles;
 mod support;
