@@ -187,7 +187,7 @@ pub async fn dashboard(ctx: &Context, filters: &Filters) -> Result<Dashboard, Me
     };
     let mut panels = Panels::default();
     let rollup = conversation_rollup(db, &scope, &schema);
-    let ((meetings, minutes), (speakers, linking), activity, llm) = tokio::join!(
+    let ((meetings, minutes), (speakers, linking), mut activity, llm) = tokio::join!(
         meetings_section(ctx, &scope, &period, &schema, limit),
         speakers_section(db, &rollup, &schema, limit),
         activity_section(ctx, &scope, &period, &selected, &rollup, &schema, limit),
@@ -207,6 +207,12 @@ pub async fn dashboard(ctx: &Context, filters: &Filters) -> Result<Dashboard, Me
     }
     let coverage_section = match missing_inputs("coverage", &schema).or(unreadable.clone()) {
         Some(state) => {
+            // Body types are read with the bodies: without them, no type can be named.
+            if let Some(activity) = &mut activity.0
+                && activity.by_body_type.take().is_some()
+            {
+                panels.0.insert("body_types", state.clone());
+            }
             panels.0.insert("coverage", state);
             None
         }
