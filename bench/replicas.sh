@@ -96,7 +96,7 @@ echo 0 >"$peak_file"
   peak=0
   while true; do
     n=$(psql "$pg/postgres" -tAc \
-      "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = 'polibase-bi'")
+      "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = 'polibase-bi' AND datname = '$db'")
     [ "$n" -gt "$peak" ] && peak=$n && echo "$peak" >"$peak_file"
     sleep 0.2
   done

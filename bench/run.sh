@@ -49,7 +49,7 @@ for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null &&
 rss() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$server/status"; }
 connections() {
   psql "$pg/postgres" -tAc \
-    "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = 'polibase-bi'"
+    "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = 'polibase-bi' AND datname = '$db'"
 }
 
 refreshes=()
