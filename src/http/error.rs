@@ -16,6 +16,7 @@ pub enum ApiError {
     NotFound(String),
     MethodNotAllowed,
     Unavailable(String),
+    Busy(String),
     Internal,
 }
 
@@ -36,6 +37,11 @@ impl ApiError {
             Self::Unavailable(message) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "database_unavailable",
+                message.clone(),
+            ),
+            Self::Busy(message) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_busy",
                 message.clone(),
             ),
             Self::Internal => (
@@ -65,9 +71,10 @@ impl From<MetricsError> for ApiError {
     fn from(err: MetricsError) -> Self {
         match err {
             MetricsError::InvalidParameter(message) => Self::InvalidParameter(message),
-            MetricsError::Unavailable(_) => Self::Unavailable(
-                "the database is unavailable; the dashboard retries on the next request".into(),
-            ),
+            MetricsError::Unavailable(reason) => {
+                Self::Unavailable(format!("the database is unavailable: {reason}"))
+            }
+            MetricsError::Busy(reason) => Self::Busy(format!("the database is busy: {reason}")),
             MetricsError::Failed(message) => {
                 tracing::error!(error = %message, "the dashboard could not be computed");
                 Self::Internal

@@ -5,6 +5,7 @@
 mod api;
 mod browser;
 mod demo;
+mod faults;
 mod metrics;
 mod parity;
 mod support;
