@@ -22,6 +22,7 @@ use serde_json::Value;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, PgConnection, PgPool};
 
+use crate::browser::{self, Chromedriver, js, text_of, wait_for};
 use crate::support::{context, exec, settings};
 
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -807,4 +808,84 @@ async fn shutdown_cancels_background_refreshes_quietly(pool: PgPool) {
         .filter(|l| l.contains("WARN") || l.contains("ERROR"))
         .collect();
     assert!(noisy.is_empty(), "shutdown logged: {noisy:#?}");
+}
+
+/// The page's visible banner as (title, text), once it shows.
+async fn banner(client: &fantoccini::Client) -> (String, String) {
+    wait_for(
+        client,
+        "the banner",
+        "return !document.getElementById('banner').hidden;",
+        |shown| shown == true,
+    )
+    .await;
+    (
+        text_of(client, "#banner-title").await,
+        text_of(client, "#banner-text").await,
+    )
+}
+
+#[tokio::test]
+async fn the_page_shows_a_database_banner_with_the_date_of_the_data() {
+    let cluster = Cluster::create().await;
+    let served = Served::start(&cluster.url(), Duration::from_secs(1), |_| {}).await;
+    let i18n: Value = serde_json::from_str(include_str!("../../assets/i18n.json")).unwrap();
+    let driver = Chromedriver::start().await;
+    let (cluster, served, i18n) = (&cluster, &served, &i18n);
+
+    browser::run(&driver, |client| async move {
+        let base = &served.base;
+        client.goto(&format!("{base}/")).await.unwrap();
+        let rendered = "return document.getElementById('as-of').dateTime;";
+        wait_for(&client, "the first render", rendered, |v| {
+            v.as_str().is_some_and(|s| !s.is_empty())
+        })
+        .await;
+        assert_eq!(
+            js(&client, "return document.getElementById('banner').hidden;").await,
+            true
+        );
+        let as_of = text_of(&client, "#as-of").await;
+        let template = i18n["ja"]["as_of"].as_str().unwrap();
+        let (before, after) = template.split_once("{time}").unwrap();
+        let time = as_of.trim_start_matches(before).trim_end_matches(after);
+
+        cluster.stop();
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let refresh = served.call(Method::POST, "/api/v1/refresh").await;
+        assert_unavailable("refresh", &refresh);
+        client.refresh().await.unwrap();
+        let (title, text) = banner(&client).await;
+
+        assert_eq!(title, i18n["ja"]["db_unavailable"]);
+        let stale = i18n["ja"]["stale_server"].as_str().unwrap();
+        assert!(text.contains(&stale.replace("{time}", time)), "{text}");
+        assert!(text.contains(i18n["ja"]["db_retrying"].as_str().unwrap()));
+        assert_eq!(
+            js(
+                &client,
+                "return document.getElementById('stale-badge').hidden;"
+            )
+            .await,
+            false
+        );
+
+        client.goto(&format!("{base}/?lang=en")).await.unwrap();
+        let (title, text) = banner(&client).await;
+        assert_eq!(title, i18n["en"]["db_unavailable"]);
+        let stale = i18n["en"]["stale_server"].as_str().unwrap();
+        let (prefix, _) = stale.split_once("{time}").unwrap();
+        assert!(text.contains(prefix), "{text}");
+
+        // A view never computed has no data to keep: the banner alone says why.
+        client.goto(&format!("{base}/?period=7d")).await.unwrap();
+        let (title, text) = banner(&client).await;
+        assert_eq!(title, i18n["ja"]["db_unavailable"]);
+        assert!(
+            text.contains(i18n["ja"]["db_retrying"].as_str().unwrap()),
+            "{text}"
+        );
+        assert!(text.contains("PostgreSQL is running"), "{text}");
+    })
+    .await;
 }
