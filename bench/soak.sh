@@ -12,8 +12,11 @@
 # in three phases: before, during (WINDOW seconds; `pg_ctl restart -m fast` RESTART_AFTER
 # seconds into it) and after. RSS is sampled every 10 s.
 #
-# "Failures after the first retry": per wrk thread, the non-2xx responses and socket
-# errors that came after that thread's first failed request. A dashboard that recovers by
+# A refresh probe (POST /api/v1/refresh, which always uses the database) runs every 0.5 s
+# through the window.
+#
+# "Failures after the first retry": for each wrk thread, and for the refresh probe, the
+# non-2xx responses that came after its first failed request. A dashboard that recovers by
 # itself has 0 here: at most one failed request per client, then every request succeeds.
 #
 # Needs root (runuser), PostgreSQL 15 binaries, wrk and curl. Everything it starts is
@@ -86,10 +89,11 @@ curl -sf "http://127.0.0.1:$http_port/readyz" >/dev/null \
   || { echo "the server did not become ready" >&2; cat "$work/server.log" >&2; exit 1; }
 
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$server/status"; }
+idle_rss=$(rss_kib)
+# The first sample is taken 10 s into the load, so warm-up is not counted as drift.
 (
-  while kill -0 "$server" 2>/dev/null; do
+  while sleep 10 && kill -0 "$server" 2>/dev/null; do
     rss_kib >>"$work/rss"
-    sleep 10
   done
 ) &
 sampler=$!
@@ -162,9 +166,22 @@ before=$(load "$before_s")
   echo "$(date +%s.%N) - $started" | bc >"$work/restart_s"
 ) &
 restarter=$!
+# Refreshes always use the database: one every 0.5 s through the window shows what a
+# user pressing the refresh button would get around the restart.
+(
+  end=$(($(date +%s) + window))
+  while [ "$(date +%s)" -lt "$end" ]; do
+    curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 -X POST \
+      "http://127.0.0.1:$http_port/api/v1/refresh?period=7d" >>"$work/refresh" || true
+    sleep 0.5
+  done
+) &
+prober=$!
 during=$(load "$window")
-wait "$restarter"
+wait "$restarter" "$prober"
 after=$(load "$after_s")
+probe=$(awk '$1 !~ /^2/ { if (failed) after++; failed++ } END { print NR, failed + 0, after + 0 }' \
+  "$work/refresh")
 
 mapfile -t rss <"$work/rss"
 first=${rss[0]}
@@ -184,7 +201,12 @@ printf '| --- | --- | --- | --- | --- | --- |\n'
 row before "$before" "$before_s"
 row "during (restart at +${restart_after} s, took $(cat "$work/restart_s") s)" "$during" "$window"
 row after "$after" "$after_s"
-printf '\n| memory (RSS, %s samples every 10 s) | value |\n| --- | --- |\n' "${#rss[@]}"
+read -r probe_n probe_failed probe_after <<<"$probe"
+printf '| refresh probe during the window (POST every 0.5 s) | %s | %s | %s | - | %s |\n' \
+  "$window" "$probe_n" "$probe_failed" "$probe_after"
+printf '\n| memory (RSS, %s samples every 10 s under load) | value |\n| --- | --- |\n' \
+  "${#rss[@]}"
+printf '| idle before the load | %s MiB |\n' "$(mib "$idle_rss")"
 printf '| first / last / max | %s / %s / %s MiB |\n' "$(mib "$first")" "$(mib "$last")" \
   "$(mib "$max")"
 printf '| drift first to last | %s %% |\n' "$drift"

@@ -110,12 +110,6 @@ impl MetricsService {
         }
     }
 
-    /// The same service with another reconnection back-off (first wait, longest wait).
-    pub fn with_backoff(mut self, first: Duration, last: Duration) -> Self {
-        self.availability = Arc::new(Availability::new(first, last));
-        self
-    }
-
     pub fn context(&self) -> &Context {
         &self.context
     }

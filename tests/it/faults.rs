@@ -700,9 +700,24 @@ async fn the_pool_limit_holds_under_load_and_overflow_gets_503(pool: PgPool) {
     }
 
     let replies = futures::future::join_all(paths.iter().map(|p| served.get(p))).await;
+    let computed = served.metrics.computations();
+    let refreshes = futures::future::join_all(
+        (0..10).map(|_| served.call(Method::POST, "/api/v1/refresh?period=30d&prefecture=13")),
+    )
+    .await;
     done.store(true, Ordering::Relaxed);
     let samples = sampler.await.unwrap();
     drop(lock);
+
+    assert_eq!(
+        served.metrics.computations() - computed,
+        1,
+        "ten concurrent refreshes of one view share one computation"
+    );
+    for reply in &refreshes {
+        assert_eq!(reply.status, refreshes[0].status, "{}", reply.body);
+        assert_ne!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    }
 
     assert!(samples > 10, "only {samples} samples");
     let most = most.load(Ordering::Relaxed);
