@@ -130,8 +130,8 @@ impl Availability {
                 tracing::warn!(
                     reason = %reason,
                     retry_in_secs = self.first_retry.as_secs_f32(),
-                    "the database is unavailable; serving the last computed data and retrying \
-                     with back-off"
+                    "the database is unavailable; answering from the last computed data or \
+                     with 503 and reconnecting with back-off"
                 );
                 Outage {
                     since: Utc::now(),
