@@ -1509,6 +1509,7 @@ function failureText(error) {
   if (error.code === "database_unavailable") return t("db_unavailable");
   if (error.code === "invalid_parameter") return t("invalid_parameter");
   if (error.code === "overloaded") return t("overloaded");
+  if (error.code === "database_busy") return t("db_busy");
   if (error.status === 0) return t("network_error");
   if (error.status === 503) return t("db_unavailable");
   return t("request_failed");
@@ -1516,8 +1517,11 @@ function failureText(error) {
 
 /** The request failed: say so in a banner; keep the last rendered data, marked stale. */
 function showFailure(error) {
+  const database = error.code === "database_unavailable" || error.code === "database_busy";
   $("#banner-title").textContent = failureText(error);
+  $("#banner").dataset.kind = database ? "database" : "request";
   $("#banner-text").textContent = [
+    database ? t("db_retrying") : "",
     error.message,
     state.data ? t("stale", { time: fmtDateTime(state.data.as_of) }) : "",
   ]
@@ -1534,6 +1538,18 @@ function showFailure(error) {
   $("#cards").dataset.state = "error";
 }
 
+/** The server kept the last data because the database is down: say so, with its date. */
+function showServerStale(doc) {
+  $("#banner-title").textContent = t("db_unavailable");
+  $("#banner-text").textContent = [
+    t("stale_server", { time: fmtDateTime(doc.as_of) }),
+    t("db_retrying"),
+  ].join(" — ");
+  $("#banner").dataset.kind = "database";
+  $("#banner").hidden = false;
+  setStale(true);
+}
+
 function setStale(stale) {
   document.body.classList.toggle("is-stale", stale);
   $("#stale-badge").hidden = !stale;
@@ -1547,9 +1563,13 @@ async function loadDashboard(method = "GET") {
     const doc = await fetchJson(`${endpoint}${dataQuery()}`, { method });
     if (seq !== state.requestSeq) return;
     state.data = doc;
-    $("#banner").hidden = true;
-    setStale(false);
     setLoading(false);
+    if (doc.stale) {
+      showServerStale(doc);
+    } else {
+      $("#banner").hidden = true;
+      setStale(false);
+    }
     renderAll(doc);
   } catch (error) {
     if (seq !== state.requestSeq) return;

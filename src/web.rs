@@ -471,6 +471,9 @@ mod tests {
             "activity",
             "processing",
             "panels",
+            "stale",
+            "stale_since",
+            "database_error",
         ];
         let fixtures = [
             include_str!("../tests/fixtures/dashboard.json"),

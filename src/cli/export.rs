@@ -135,7 +135,7 @@ fn usage(message: String) -> Failure {
 fn metrics_failure(err: MetricsError) -> Failure {
     let code = match err {
         MetricsError::InvalidParameter(_) => exit::USAGE,
-        MetricsError::Unavailable(_) => exit::DATABASE,
+        MetricsError::Unavailable(_) | MetricsError::Busy(_) => exit::DATABASE,
         MetricsError::Failed(_) => exit::FAILURE,
     };
     Failure::new(code, anyhow!(err).context("cannot compute the dashboard"))

@@ -88,6 +88,12 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> Result<(), Failure> {
         statement_timeout: settings.statement_timeout(),
     };
     let metrics = MetricsService::new(context, Duration::from_secs(args.cache_ttl_secs.max(1)));
+    if let Some(url) = &settings.database_url {
+        // An unreachable database is logged (once) by the service; serving starts anyway.
+        if metrics.check_database().await.is_ok() {
+            tracing::info!(database = %url, "connected to the database");
+        }
+    }
     warm_up(&metrics);
     let limits = Limits {
         request_timeout: Duration::from_secs(args.request_timeout_secs.max(1)),
@@ -97,6 +103,7 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> Result<(), Failure> {
     if !matches!(prometheus, Prometheus::Disabled) {
         crate::observability::handle();
     }
+    let service = metrics.clone();
     let app = http::router_with_access(
         AppState {
             metrics,
@@ -110,10 +117,20 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> Result<(), Failure> {
         .context("the listening socket has no address")?;
     announce(local, access.is_open());
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown({
+            let service = service.clone();
+            async move {
+                shutdown_signal().await;
+                service.begin_shutdown();
+            }
+        })
         .await
         .context("the HTTP server stopped unexpectedly")?;
-    db.close().await;
+    // Close first, so that connections of cancelled refreshes are closed, not
+    // waited for; then cancel what still runs.
+    let closing = db.close();
+    service.shutdown();
+    closing.await;
     tracing::info!("polibase-bi stopped");
     Ok(())
 }
@@ -177,16 +194,7 @@ pub(super) async fn open_database(settings: &Settings) -> Result<Db, Failure> {
         );
         return Ok(db);
     };
-    let db = Db::connect_lazy(url, settings, Access::ReadOnly)
-        .map_err(|err| Failure::new(exit::USAGE, err))?;
-    match tokio::time::timeout(Duration::from_secs(5), db.ping()).await {
-        Ok(Ok(())) => tracing::info!(database = %url, "connected to the database"),
-        Ok(Err(err)) => tracing::warn!(database = %url, error = %err,
-            "the database is not reachable yet; serving and retrying on each request"),
-        Err(_) => tracing::warn!(database = %url,
-            "the database did not answer within 5 s; serving and retrying on each request"),
-    }
-    Ok(db)
+    Db::connect_lazy(url, settings, Access::ReadOnly).map_err(|err| Failure::new(exit::USAGE, err))
 }
 
 /// Resolves on SIGINT or SIGTERM; in-flight requests then finish before exit.

@@ -7,6 +7,7 @@
 //! read-only. Writing connections exist only for `migrate` and `demo-data`.
 //! Nothing above this module knows which database it talks to.
 
+pub mod availability;
 mod dialect;
 mod error;
 pub mod integrity;
@@ -18,9 +19,9 @@ use std::time::Duration;
 
 use log::LevelFilter;
 
-use sqlx::ConnectOptions;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
+use sqlx::{ConnectOptions, Connection};
 
 use crate::config::{DatabaseUrl, Settings};
 
@@ -104,6 +105,38 @@ impl Db {
         Ok(())
     }
 
+    /// Tries one new connection outside the pool, so that a down database is
+    /// told apart from a busy pool and the reason is the server's own. Bounded by
+    /// `limit`; SQLite files are simply pinged.
+    pub async fn probe(&self, limit: Duration) -> Result<(), DbError> {
+        let Self::Postgres(pool) = self else {
+            return self.ping().await;
+        };
+        let options = pool.connect_options();
+        let attempt = async {
+            let connection = PgConnection::connect_with(&options).await?;
+            connection.close().await
+        };
+        match tokio::time::timeout(limit, attempt).await {
+            Ok(outcome) => Ok(outcome?),
+            Err(_) => Err(DbError::Unreachable(format!(
+                "no answer within {} s: check the network and firewall between the \
+                 dashboard and the database host",
+                limit.as_secs().max(1)
+            ))),
+        }
+    }
+
+    /// Most connections the pool may hold.
+    pub fn max_connections(&self) -> u32 {
+        on_pool!(self, |pool| pool.options().get_max_connections())
+    }
+
+    /// Whether the pool may open one more connection without passing its maximum.
+    pub fn has_room(&self) -> bool {
+        self.pool_state().0 < self.max_connections()
+    }
+
     /// The server's version string (`PostgreSQL 15.4 …` or `SQLite 3.45.0`).
     pub async fn server_version(&self) -> Result<String, DbError> {
         match self {
@@ -119,8 +152,14 @@ impl Db {
         }
     }
 
-    pub async fn close(&self) {
-        on_pool!(self, |pool| pool.close().await);
+    /// Closes the pool. It is closed as soon as this is called (connections given
+    /// back afterwards are closed, not kept); the future resolves once every
+    /// connection is closed.
+    pub fn close(&self) -> impl std::future::Future<Output = ()> + '_ {
+        match self {
+            Self::Postgres(pool) => futures::future::Either::Left(pool.close()),
+            Self::Sqlite(pool) => futures::future::Either::Right(pool.close()),
+        }
     }
 
     /// Connections currently open and idle, for the pool gauges.

@@ -72,7 +72,10 @@ pub async fn filters(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     Filters::from_query(query.as_deref().unwrap_or_default())?;
-    let options = drilldown::filter_options(state.metrics.context()).await?;
+    let metrics = &state.metrics;
+    let options = metrics
+        .with_database(|| drilldown::filter_options(metrics.context()))
+        .await?;
     Ok(Json(options).into_response())
 }
 
@@ -88,7 +91,10 @@ pub async fn municipalities(
             code.chars().take(40).collect::<String>()
         ))
     })?;
-    let list = drilldown::municipalities(state.metrics.context(), prefecture).await?;
+    let metrics = &state.metrics;
+    let list = metrics
+        .with_database(|| drilldown::municipalities(metrics.context(), prefecture))
+        .await?;
     Ok(Json(list).into_response())
 }
 

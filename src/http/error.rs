@@ -20,6 +20,10 @@ pub enum ApiError {
     Unavailable(String),
     /// One panel of the dashboard has no figures; the message says why.
     PanelUnavailable(String),
+    /// Every database connection stayed in use too long.
+    Busy(String),
+    /// The server sheds load: too many requests at once.
+    Overloaded,
     Internal,
 }
 
@@ -59,6 +63,16 @@ impl ApiError {
                 "panel_unavailable",
                 message.clone(),
             ),
+            Self::Busy(message) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_busy",
+                message.clone(),
+            ),
+            Self::Overloaded => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "overloaded",
+                "the server is busy; retry in a moment".into(),
+            ),
             Self::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -86,9 +100,10 @@ impl From<MetricsError> for ApiError {
     fn from(err: MetricsError) -> Self {
         match err {
             MetricsError::InvalidParameter(message) => Self::InvalidParameter(message),
-            MetricsError::Unavailable(_) => Self::Unavailable(
-                "the database is unavailable; the dashboard retries on the next request".into(),
-            ),
+            MetricsError::Unavailable(reason) => {
+                Self::Unavailable(format!("the database is unavailable: {reason}"))
+            }
+            MetricsError::Busy(reason) => Self::Busy(format!("the database is busy: {reason}")),
             MetricsError::Failed(message) => {
                 tracing::error!(error = %message, "the dashboard could not be computed");
                 Self::Internal

@@ -1,5 +1,7 @@
 //! Liveness and readiness. `/healthz` never touches the database; `/readyz`
-//! asks it, with a timeout, and says why it is not ready.
+//! asks it, with a timeout, and says why it is not ready. While the database
+//! is known to be down, `/readyz` answers at once from the last attempt instead
+//! of opening a connection per poll.
 
 use std::time::Duration;
 
@@ -9,6 +11,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::AppState;
+use crate::metrics::MetricsError;
 
 const READY_TIMEOUT: Duration = Duration::from_secs(3);
 
@@ -17,20 +20,35 @@ pub async fn healthz() -> Json<Value> {
 }
 
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    let db = &state.metrics.context().db;
-    match tokio::time::timeout(READY_TIMEOUT, db.ping()).await {
+    let metrics = &state.metrics;
+    match tokio::time::timeout(READY_TIMEOUT, metrics.readiness()).await {
         Ok(Ok(())) => (
             StatusCode::OK,
             Json(json!({ "status": "ready", "database": "ok" })),
         ),
-        Ok(Err(err)) => not_ready(err.to_string()),
-        Err(_) => not_ready(format!(
-            "the database did not answer within {READY_TIMEOUT:?}"
-        )),
+        Ok(Err(MetricsError::Busy(reason))) => not_ready("busy", reason, None),
+        Ok(Err(err)) => {
+            let retry = metrics.outage().map(|o| o.retry_in().as_secs_f32().ceil());
+            not_ready("unreachable", err.to_string(), retry)
+        }
+        Err(_) => not_ready(
+            "unreachable",
+            format!("the database did not answer within {READY_TIMEOUT:?}"),
+            None,
+        ),
     }
 }
 
-fn not_ready(reason: String) -> (StatusCode, Json<Value>) {
-    let body = json!({ "status": "unavailable", "database": "unreachable", "reason": reason });
+fn not_ready(
+    database: &str,
+    reason: String,
+    retry_in_secs: Option<f32>,
+) -> (StatusCode, Json<Value>) {
+    let body = json!({
+        "status": "unavailable",
+        "database": database,
+        "reason": reason,
+        "retry_in_secs": retry_in_secs,
+    });
     (StatusCode::SERVICE_UNAVAILABLE, Json(body))
 }

@@ -56,8 +56,7 @@ fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLa
 }
 
 fn overloaded() -> Response {
-    let mut response =
-        ApiError::Unavailable("the server is busy; retry in a moment".into()).into_response();
+    let mut response = ApiError::Overloaded.into_response();
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));

@@ -116,7 +116,9 @@ impl Panels {
             return None;
         }
         let started = std::time::Instant::now();
-        let outcome = match tokio::time::timeout(limit, work).await {
+        // Each statement is bounded by the server's statement timeout; this guard also
+        // covers waiting for a connection while other panels' statements hold them.
+        let outcome = match tokio::time::timeout(limit * 2, work).await {
             Ok(outcome) => outcome,
             Err(_) => Err(DbError::Timeout),
         };
@@ -141,7 +143,12 @@ fn missing_inputs(id: &str, schema: &Schema) -> Option<PanelState> {
 }
 
 fn failed(id: &str, err: &DbError, limit: Duration) -> PanelState {
-    tracing::warn!(panel = id, error = %err, "a dashboard panel could not be computed");
+    // An unreachable database is logged once per outage by the metrics service.
+    if err.is_unavailable() {
+        tracing::debug!(panel = id, error = %err, "a dashboard panel could not be computed");
+    } else {
+        tracing::warn!(panel = id, error = %err, "a dashboard panel could not be computed");
+    }
     let message = match err {
         DbError::Timeout => format!(
             "集計がタイムアウトしました（上限 {} 秒） / timed out after {} s",
@@ -249,6 +256,7 @@ pub async fn dashboard(ctx: &Context, filters: &Filters) -> Result<Dashboard, Me
         activity: activity.0,
         processing: llm.map(|(llm, _)| Processing { llm }),
         panels: panels.0,
+        freshness: Default::default(),
     })
 }
 

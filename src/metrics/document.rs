@@ -24,6 +24,21 @@ pub struct Dashboard {
     pub processing: Option<Processing>,
     /// Panels that are not simply fine, by panel id.
     pub panels: BTreeMap<&'static str, PanelState>,
+    /// Whether the figures are the last ones computed before the database went away.
+    #[serde(flatten)]
+    pub freshness: Freshness,
+}
+
+/// Whether a dashboard is current or kept from before a database outage.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Freshness {
+    /// `true` when the database is unavailable and this is the last computed
+    /// document (computed at `as_of`).
+    pub stale: bool,
+    /// When the database was found unavailable, if it is.
+    pub stale_since: Option<DateTime<Tz>>,
+    /// Why the database is unavailable, if it is.
+    pub database_error: Option<String>,
 }
 
 /// Why a panel shows no figures.

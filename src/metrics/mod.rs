@@ -39,6 +39,9 @@ pub enum MetricsError {
     /// The database cannot be reached at all.
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
+    /// The database answers but no connection became free in time.
+    #[error("the database is busy: {0}")]
+    Busy(String),
     /// Anything else; the message is safe to show.
     #[error("{0}")]
     Failed(String),
@@ -46,6 +49,9 @@ pub enum MetricsError {
 
 impl MetricsError {
     pub fn from_db(err: DbError) -> Self {
+        if matches!(err, DbError::PoolExhausted) {
+            return Self::Busy(err.to_string());
+        }
         if err.is_unavailable() {
             return Self::Unavailable(err.to_string());
         }

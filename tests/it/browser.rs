@@ -104,13 +104,13 @@ async fn serve(pool: PgPool) -> String {
 
 /// A `chromedriver` this test started, in a process group of its own so that dropping the
 /// guard (also while a failed assertion unwinds) ends it together with the browsers it ran.
-struct Chromedriver {
+pub(crate) struct Chromedriver {
     child: Child,
     url: String,
 }
 
 impl Chromedriver {
-    async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         for (path, what) in [(CHROMEDRIVER, "chromedriver"), (CHROMIUM, "chromium")] {
             assert!(
                 Path::new(path).is_file(),
@@ -270,7 +270,12 @@ impl Console {
 
 /// Runs `script` until it returns something `done` accepts; panics with `what` and the last
 /// value after `TIMEOUT`.
-async fn wait_for(client: &Client, what: &str, script: &str, done: impl Fn(&Value) -> bool) {
+pub(crate) async fn wait_for(
+    client: &Client,
+    what: &str,
+    script: &str,
+    done: impl Fn(&Value) -> bool,
+) {
     let deadline = Instant::now() + TIMEOUT;
     loop {
         let value = client.execute(script, vec![]).await.unwrap();
@@ -285,7 +290,7 @@ async fn wait_for(client: &Client, what: &str, script: &str, done: impl Fn(&Valu
     }
 }
 
-async fn js(client: &Client, script: &str) -> Value {
+pub(crate) async fn js(client: &Client, script: &str) -> Value {
     client.execute(script, vec![]).await.unwrap()
 }
 
@@ -363,7 +368,7 @@ async fn query_param(client: &Client, key: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-async fn text_of(client: &Client, css: &str) -> String {
+pub(crate) async fn text_of(client: &Client, css: &str) -> String {
     client
         .find(Locator::Css(css))
         .await
@@ -457,7 +462,7 @@ async fn assert_downloads_work(client: &Client) {
     assert_eq!(xlsx["head"][1], json!(b'K'), "the workbook is a zip");
 }
 
-async fn run<F, Fut>(driver: &Chromedriver, scenario: F)
+pub(crate) async fn run<F, Fut>(driver: &Chromedriver, scenario: F)
 where
     F: FnOnce(Client) -> Fut,
     Fut: Future<Output = ()>,

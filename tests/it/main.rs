@@ -7,6 +7,7 @@ mod auth;
 mod browser;
 mod demo;
 mod export;
+mod faults;
 mod fuzz;
 mod limits;
 mod metrics;
