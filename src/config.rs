@@ -166,31 +166,19 @@ pub struct Settings {
           value_parser = clap::value_parser!(u32).range(1..=100))]
     pub pool_max: u32,
 
-    /// Seconds a request waits for a free database connection before it gets a 503.
-    #[arg(
-        long,
-        env = "BI_POOL_ACQUIRE_TIMEOUT_SECS",
-        default_value_t = 5,
-        global = true
-    )]
+    /// Seconds a request waits for a free database connection before it gets a 503 (1–600).
+    #[arg(long, env = "BI_POOL_ACQUIRE_TIMEOUT_SECS", default_value_t = 5, global = true,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
     pub pool_acquire_timeout_secs: u64,
 
-    /// Seconds one panel's queries may run before they are cancelled.
-    #[arg(
-        long,
-        env = "BI_STATEMENT_TIMEOUT_SECS",
-        default_value_t = 10,
-        global = true
-    )]
+    /// Seconds one panel's queries may run before they are cancelled (1–3600).
+    #[arg(long, env = "BI_STATEMENT_TIMEOUT_SECS", default_value_t = 10, global = true,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub statement_timeout_secs: u64,
 
     /// Denominator of the nationwide registration rate: the national code list plus the state.
-    #[arg(
-        long,
-        env = "BI_NATIONAL_BODIES",
-        default_value_t = 1966,
-        global = true
-    )]
+    #[arg(long, env = "BI_NATIONAL_BODIES", default_value_t = 1966, global = true,
+          value_parser = clap::value_parser!(i64).range(1..=100_000))]
     pub national_bodies: i64,
 }
 

@@ -2,6 +2,8 @@
 //! line with `LOG_FORMAT=json`. Level names are spelled out (`ERROR`, `WARN`)
 //! so that `grep -i error` and `grep -i warn` find what an operator must see.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
@@ -15,7 +17,11 @@ pub fn init(format: LogFormat) {
         .with_target(false);
     // A second initialisation (tests) keeps the first subscriber.
     let _ = match format {
-        LogFormat::Text => builder.with_writer(std::io::stderr).try_init(),
+        // Colours only on a terminal: files and log collectors get plain text.
+        LogFormat::Text => builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .with_writer(std::io::stderr)
+            .try_init(),
         LogFormat::Json => builder
             .json()
             .flatten_event(true)

@@ -25,27 +25,20 @@ pub struct ServeArgs {
     #[arg(long, env = "PORT", default_value_t = 8050, global = true)]
     pub port: u16,
 
-    /// Seconds after which a cached dashboard is recomputed in the background.
-    #[arg(long, env = "BI_CACHE_TTL_SECS", default_value_t = 60, global = true)]
+    /// Seconds after which a cached dashboard is recomputed in the background (1–86400).
+    #[arg(long, env = "BI_CACHE_TTL_SECS", default_value_t = 60, global = true,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub cache_ttl_secs: u64,
 
-    /// Seconds a request may take before it is answered with 503.
-    #[arg(
-        long,
-        env = "BI_REQUEST_TIMEOUT_SECS",
-        default_value_t = 30,
-        global = true
-    )]
+    /// Seconds a request may take before it is answered with 503 (1–3600).
+    #[arg(long, env = "BI_REQUEST_TIMEOUT_SECS", default_value_t = 30, global = true,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub request_timeout_secs: u64,
 
-    /// Requests served at once; beyond this the server answers 503 at once.
-    #[arg(
-        long,
-        env = "BI_MAX_CONCURRENT_REQUESTS",
-        default_value_t = 512,
-        global = true
-    )]
-    pub max_concurrent_requests: usize,
+    /// Requests served at once; beyond this the server answers 503 at once (1–100000).
+    #[arg(long, env = "BI_MAX_CONCURRENT_REQUESTS", default_value_t = 512, global = true,
+          value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub max_concurrent_requests: u64,
 
     /// Serve Prometheus metrics at /metrics.
     #[arg(long, env = "BI_METRICS_ENABLED", default_value_t = false, global = true,
@@ -97,7 +90,7 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> Result<(), Failure> {
     warm_up(&metrics);
     let limits = Limits {
         request_timeout: Duration::from_secs(args.request_timeout_secs.max(1)),
-        max_concurrent: args.max_concurrent_requests.max(1),
+        max_concurrent: usize::try_from(args.max_concurrent_requests).unwrap_or(usize::MAX),
     };
     let prometheus = args.prometheus();
     if !matches!(prometheus, Prometheus::Disabled) {

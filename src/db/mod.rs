@@ -70,6 +70,9 @@ impl Db {
                     .acquire_timeout(settings.acquire_timeout())
                     .idle_timeout(Some(Duration::from_secs(300)))
                     .test_before_acquire(true)
+                    // A wait for a busy pool is expected under load and ends in a 503 of its
+                    // own; one log line per waiting query would flood the log.
+                    .acquire_slow_level(LevelFilter::Debug)
                     .connect_lazy_with(options);
                 Ok(Self::Postgres(pool))
             }
@@ -84,6 +87,7 @@ impl Db {
                 let pool = SqlitePoolOptions::new()
                     .max_connections(settings.pool_max)
                     .acquire_timeout(settings.acquire_timeout())
+                    .acquire_slow_level(LevelFilter::Debug)
                     .connect_lazy_with(options);
                 Ok(Self::Sqlite(pool))
             }

@@ -33,7 +33,7 @@ pub async fn open_or_create_demo_file(
     match fs::metadata(path) {
         Ok(meta) if meta.is_dir() => Err(refused(
             path,
-            "is a directory; remove it or set BI_DEMO_PATH to a file path",
+            "is a directory; set BI_DEMO_PATH to a file path (a missing file is created)",
         )),
         Ok(meta) if !meta.is_file() => Err(refused(
             path,
@@ -159,7 +159,9 @@ fn check_header(path: &Path) -> Result<(), DemoError> {
     let not_sqlite = || {
         refused(
             path,
-            &format!("is not a SQLite database; remove it or {ELSEWHERE}"),
+            &format!(
+                "is not a SQLite database, so not a demo file; {ELSEWHERE} (a missing file is created)"
+            ),
         )
     };
     file.read_exact(&mut header).map_err(|_| not_sqlite())?;

@@ -135,10 +135,16 @@ fn missing_inputs(id: &str, schema: &Schema) -> Option<PanelState> {
         .find(|(panel, _)| *panel == id)
         .map_or(&[][..], |(_, n)| *n);
     let missing = schema.first_missing(needs)?;
+    let table = missing.split('.').next().unwrap_or(missing);
+    let message = if schema.has_table(table) {
+        format!("このパネルには {missing} が必要です (needs {missing})")
+    } else {
+        format!("このパネルにはテーブル {table} が必要です (needs table {table})")
+    };
     Some(PanelState {
         status: "unavailable",
         code: "missing_schema",
-        message: format!("このパネルには {missing} が必要です (needs {missing})"),
+        message,
     })
 }
 
