@@ -77,27 +77,20 @@ impl Lang {
         }
     }
 
-    /// Picks the page language: `?lang=` when given, else the first of Japanese or English in
-    /// the browser's `Accept-Language` (ignoring quality weights, which browsers list in order
-    /// of preference anyway), else Japanese.
+    /// Picks the page language: `?lang=` when given, else the browser's most preferred of
+    /// Japanese and English by `Accept-Language` quality, else Japanese.
     pub fn negotiate(query_lang: Option<&str>, accept_language: Option<&str>) -> Lang {
         if let Some(lang) = query_lang.and_then(Lang::from_code) {
             return lang;
         }
-        let preferred = accept_language
-            .unwrap_or_default()
-            .split(',')
-            .find_map(|range| {
-                let tag = range
-                    .split(';')
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_ascii_lowercase();
+        // `parse` orders by quality, as `navigator.languages` does.
+        accept_language::parse(accept_language.unwrap_or_default())
+            .iter()
+            .find_map(|tag| {
                 let primary = tag.split('-').next().unwrap_or_default();
-                Lang::from_code(primary)
-            });
-        preferred.unwrap_or_default()
+                Lang::from_code(&primary.to_ascii_lowercase())
+            })
+            .unwrap_or_default()
     }
 
     fn other(self) -> Lang {
@@ -504,5 +497,10 @@ mod tests {
             Lang::Ja
         );
         assert_eq!(Lang::negotiate(None, None), Lang::Ja);
+        assert_eq!(
+            Lang::negotiate(None, Some("en;q=0.1, ja;q=0.9")),
+            Lang::Ja,
+            "quality weights decide, not the order"
+        );
     }
 }
