@@ -368,3 +368,27 @@ fn assert_denied(body: &Value, denied: &[&str], role: &str) {
         );
     }
 }
+
+/// A conference filter cannot be checked without access to `conferences`: the answer is the
+/// dashboard with the affected panels marked, not a server error.
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_conference_filter_without_access_to_conferences_is_not_a_server_error(pool: PgPool) {
+    exec(&pool, FIXTURE).await;
+    let db_name = database_name(&pool).await;
+    let (port, _) = relay(&pool).await;
+    let no_conferences: Vec<&str> = TABLES.into_iter().filter(|t| *t != "conferences").collect();
+
+    with_roles(&pool, &[&no_conferences], |roles| async move {
+        let (app, db) = app_as(&roles[0], port, &db_name);
+        let (status, body) = call(&app, Method::GET, "/api/v1/dashboard?conference=1").await;
+        db.close().await;
+
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(
+            body["panels"]["meetings"]["code"], "permission_denied",
+            "{body}"
+        );
+        assert!(body["processing"].is_object(), "{body}");
+    })
+    .await;
+}
