@@ -12,12 +12,23 @@ use crate::demo::{self, DemoOptions};
 #[derive(Args, Clone, Debug)]
 pub struct DemoArgs {
     /// Size relative to a national database today (1 ≈ 20,000 meetings, 2,000,000 conversations).
-    #[arg(long, default_value_t = 0.05)]
+    #[arg(long, default_value_t = 0.05, value_parser = parse_scale)]
     pub scale: f64,
 
     /// Random seed; the same scale and seed always give the same data.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+}
+
+/// A scale is a positive number up to the generator's maximum; checked before connecting.
+fn parse_scale(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(scale) if scale > 0.0 && scale <= demo::MAX_SCALE => Ok(scale),
+        _ => Err(format!(
+            "`{value}` is not a scale above 0 and at most {}",
+            demo::MAX_SCALE
+        )),
+    }
 }
 
 pub async fn run(settings: &Settings, args: &DemoArgs) -> Result<(), Failure> {

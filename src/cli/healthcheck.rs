@@ -12,7 +12,7 @@ use super::{Failure, exit};
 pub struct HealthArgs {
     /// URL to ask; by default the local server's /healthz on PORT.
     #[arg(long)]
-    pub url: Option<String>,
+    pub url: Option<url::Url>,
 }
 
 pub async fn run(args: &HealthArgs) -> Result<(), Failure> {
@@ -20,10 +20,10 @@ pub async fn run(args: &HealthArgs) -> Result<(), Failure> {
         .ok()
         .and_then(|p| p.parse::<u16>().ok())
         .unwrap_or(8050);
-    let url = args
-        .url
-        .clone()
-        .unwrap_or_else(|| format!("http://127.0.0.1:{port}/healthz"));
+    let url = args.url.as_ref().map_or_else(
+        || format!("http://127.0.0.1:{port}/healthz"),
+        ToString::to_string,
+    );
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(3))
         .build()
