@@ -349,7 +349,15 @@ impl Logs {
             .with_max_level(tracing::Level::WARN)
             .with_writer(move || logs.clone())
             .finish();
-        tracing::subscriber::set_default(subscriber)
+        let guard = tracing::subscriber::set_default(subscriber);
+        Self::include_this_thread();
+        guard
+    }
+
+    /// Tests on other threads register and drop their own subscribers; tracing caches per
+    /// call site whether anyone listens, so recompute that cache with this subscriber alive.
+    fn include_this_thread() {
+        tracing::callsite::rebuild_interest_cache();
     }
 
     fn text(&self) -> String {
@@ -417,6 +425,7 @@ async fn a_database_down_at_start_is_reported_then_used_once_up_without_restart(
 
     let next_attempt = served.metrics.outage().unwrap().retry_in();
     cluster.start();
+    Logs::include_this_thread();
     let (waited, doc) = served.until_fresh(Duration::from_secs(40)).await;
 
     assert!(
