@@ -502,6 +502,8 @@ function unavailableText(panels, ...ids) {
 
 /** Puts a message in every chart, table and figure list of a panel or section. */
 function showUnavailable(root, text) {
+  // Nothing to download: the export would only repeat the reason.
+  for (const link of $$("[data-export]", root)) link.hidden = true;
   for (const node of $$("[data-chart]", root)) showChartMessage(node.dataset.chart, text, "error");
   for (const body of $$("tbody", root)) {
     const span = $$("thead th", body.parentElement).length || 1;
@@ -523,6 +525,7 @@ function panel(name, value, render, unavailable) {
   if (note) note.hidden = true;
   root.classList.remove("is-loading");
   if (value === null || value === undefined) return showUnavailable(root, unavailable());
+  for (const link of $$("[data-export]", root)) link.hidden = false;
   try {
     render(value);
   } catch (error) {
@@ -545,6 +548,7 @@ function section(name, doc, render) {
     return;
   }
   message.hidden = true;
+  for (const link of $$("[data-export]", root)) link.hidden = false;
   render(
     value,
     (sub, ...ids) =>
@@ -600,8 +604,10 @@ function renderScopeNotes() {
   }
 }
 
+/** The chosen option's label; for a value the list does not offer (a bad URL), the value. */
 function selectedText(select) {
-  return select.selectedOptions[0]?.textContent ?? select.value;
+  const key = select.id.replace(/^f-/, "");
+  return select.selectedOptions[0]?.textContent || select.value || state.params.get(key) || "—";
 }
 
 // Lower is better for these cards: a rise is shown as a deterioration.

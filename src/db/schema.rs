@@ -19,6 +19,9 @@ pub const TABLES: [&str; 9] = [
     "llm_processing_history",
 ];
 
+/// The table `demo-data` adds beside the Polibase tables: its presence marks invented data.
+pub const DEMO_MARKER: &str = "polibase_bi_demo";
+
 /// Tables and their columns as the database reports them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Schema {
@@ -55,6 +58,11 @@ impl Schema {
 
     pub fn has_table(&self, table: &str) -> bool {
         self.tables.contains_key(table)
+    }
+
+    /// Whether `demo-data` filled this database.
+    pub fn is_demo(&self) -> bool {
+        self.has_table(DEMO_MARKER)
     }
 
     pub fn has_column(&self, table: &str, column: &str) -> bool {

@@ -11,7 +11,6 @@ use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use sqlx::sqlite::SqlitePool;
 use tempfile::NamedTempFile;
 
 use super::{DemoError, DemoOptions, generate};
@@ -20,7 +19,7 @@ use crate::config::{DatabaseUrl, Settings};
 use crate::db::{Access, Db, DbError, migrate, schema};
 
 /// Table recording that a file is a demo database and how it was generated.
-pub const MARKER_TABLE: &str = "polibase_bi_demo";
+pub const MARKER_TABLE: &str = schema::DEMO_MARKER;
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
@@ -105,37 +104,10 @@ fn writable(path: &Path, settings: &Settings) -> Result<Db, DemoError> {
     Ok(Db::connect_lazy(&url, settings, Access::ReadWrite)?)
 }
 
-/// Migrates, generates the default demo and records the marker.
+/// Migrates and generates the default demo (which records the demo marker).
 async fn fill(db: &Db, clock: &Clock) -> Result<(), DemoError> {
     migrate::run(db).await?;
-    let options = DemoOptions::default();
-    generate(db, &options, clock).await?;
-    if let Db::Sqlite(pool) = db {
-        record_marker(pool, &options, clock).await?;
-    }
-    Ok(())
-}
-
-const CREATE_MARKER: &str = "CREATE TABLE polibase_bi_demo \
-    (scale REAL NOT NULL, seed INTEGER NOT NULL, generated_at TEXT NOT NULL)";
-const INSERT_MARKER: &str =
-    "INSERT INTO polibase_bi_demo (scale, seed, generated_at) VALUES (?, ?, ?)";
-
-/// Writes the table that tells a demo file from any other SQLite file.
-async fn record_marker(
-    pool: &SqlitePool,
-    options: &DemoOptions,
-    clock: &Clock,
-) -> Result<(), DbError> {
-    let generated_at = clock.now().format("%Y-%m-%dT%H:%M:%S%:z").to_string();
-    let seed = i64::try_from(options.seed).unwrap_or(i64::MAX);
-    sqlx::query(CREATE_MARKER).execute(pool).await?;
-    sqlx::query(INSERT_MARKER)
-        .bind(options.scale)
-        .bind(seed)
-        .bind(generated_at)
-        .execute(pool)
-        .await?;
+    generate(db, &DemoOptions::default(), clock).await?;
     Ok(())
 }
 

@@ -27,7 +27,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::clock::Clock;
-use crate::db::{Db, DbError, schema};
+use crate::db::{Db, DbError, on_pool, schema};
 
 pub use file::{MARKER_TABLE, open_or_create_demo_file};
 
@@ -103,11 +103,42 @@ pub async fn generate(
         Db::Postgres(pool) => postgres::write(pool, &data).await?,
         Db::Sqlite(pool) => sqlite::write(pool, &data).await?,
     };
+    mark_as_demo(db, options, clock).await?;
 
     Ok(DemoSummary {
         rows: in_schema_order(written),
         elapsed: started.elapsed(),
     })
+}
+
+/// Leaves a table that says the data is invented, so that the dashboard labels it as a demo
+/// whichever database it is served from, and the demo file can be told from other files.
+async fn mark_as_demo(db: &Db, options: &DemoOptions, clock: &Clock) -> Result<(), DemoError> {
+    let create = format!(
+        "CREATE TABLE IF NOT EXISTS {} (scale DOUBLE PRECISION NOT NULL, seed BIGINT NOT NULL, \
+         generated_at TEXT NOT NULL)",
+        schema::DEMO_MARKER
+    );
+    let insert = format!(
+        "INSERT INTO {} (scale, seed, generated_at) VALUES ($1, $2, $3)",
+        schema::DEMO_MARKER
+    );
+    let seed = i64::try_from(options.seed).unwrap_or(i64::MAX);
+    let generated_at = clock.now().format("%Y-%m-%dT%H:%M:%S%:z").to_string();
+    on_pool!(db, |pool| {
+        sqlx::query(&create)
+            .execute(pool)
+            .await
+            .map_err(DbError::from)?;
+        sqlx::query(&insert)
+            .bind(options.scale)
+            .bind(seed)
+            .bind(&generated_at)
+            .execute(pool)
+            .await
+            .map_err(DbError::from)?;
+    });
+    Ok(())
 }
 
 async fn ensure_empty(db: &Db) -> Result<(), DemoError> {

@@ -252,7 +252,7 @@ pub async fn dashboard(ctx: &Context, filters: &Filters) -> Result<Dashboard, Me
     let cards = headline_cards(ctx, readable, &minutes.0, &speakers_doc, &llm);
     Ok(Dashboard {
         as_of: now,
-        demo: ctx.demo,
+        demo: ctx.demo || schema.is_demo(),
         period,
         filters: *filters,
         cards,

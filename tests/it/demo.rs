@@ -431,3 +431,17 @@ async fn an_unrelated_or_truncated_sqlite_file_is_refused_untouched() {
     assert_refused(&unrelated, "is not a polibase-bi demo database").await;
     assert_refused(&truncated, "is truncated").await;
 }
+
+/// Demo data loaded into PostgreSQL is labelled as a demo on the dashboard; real data is not.
+#[sqlx::test(migrations = "./migrations/postgres")]
+async fn demo_data_in_postgres_is_labelled_as_a_demo(pool: PgPool) {
+    let before = crate::support::dashboard(&pool, "").await;
+    generate(&Db::Postgres(pool.clone()), &options(0.01, 42), &clock())
+        .await
+        .unwrap();
+
+    let after = crate::support::dashboard(&pool, "").await;
+
+    assert_eq!(before["demo"], false);
+    assert_eq!(after["demo"], true);
+}
