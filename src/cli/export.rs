@@ -107,13 +107,7 @@ pub async fn run(settings: &Settings, args: &ExportArgs) -> Result<(), Failure> 
     let lang = export::lang_from_query(&query).map_err(usage)?;
     prepare_directory(&args.out)?;
     let db = super::serve::open_database(settings).await?;
-    let context = Context {
-        db: db.clone(),
-        clock: clock(settings),
-        demo: settings.is_demo(),
-        national_bodies: settings.national_bodies,
-        statement_timeout: settings.statement_timeout(),
-    };
+    let context = Context::from_settings(db.clone(), clock(settings), settings);
     let outcome = compute::dashboard(&context, &filters).await;
     db.close().await;
     let doc = outcome.map_err(metrics_failure)?;

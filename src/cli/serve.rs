@@ -73,13 +73,7 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> Result<(), Failure> {
         .await
         .map_err(|err| listen_failure(address, err))?;
     let db = open_database(settings).await?;
-    let context = Context {
-        db: db.clone(),
-        clock: clock(settings),
-        demo: settings.is_demo(),
-        national_bodies: settings.national_bodies,
-        statement_timeout: settings.statement_timeout(),
-    };
+    let context = Context::from_settings(db.clone(), clock(settings), settings);
     let metrics = MetricsService::new(context, Duration::from_secs(args.cache_ttl_secs.max(1)));
     if let Some(url) = &settings.database_url {
         // An unreachable database is logged (once) by the service; serving starts anyway.

@@ -13,6 +13,7 @@ pub mod service;
 use std::time::Duration;
 
 use crate::clock::Clock;
+use crate::config::Settings;
 use crate::db::{Db, DbError};
 
 pub use service::{MetricsService, Snapshot};
@@ -28,6 +29,19 @@ pub struct Context {
     pub national_bodies: i64,
     /// How long one panel's queries may run.
     pub statement_timeout: Duration,
+}
+
+impl Context {
+    /// The context the settings describe, on `db`, with `clock` for "now".
+    pub fn from_settings(db: Db, clock: Clock, settings: &Settings) -> Self {
+        Self {
+            db,
+            clock,
+            demo: settings.is_demo(),
+            national_bodies: settings.national_bodies,
+            statement_timeout: settings.statement_timeout(),
+        }
+    }
 }
 
 /// Why the dashboard could not be computed.

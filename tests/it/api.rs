@@ -13,9 +13,7 @@ use serde_json::Value;
 use sqlx::PgPool;
 use tower::ServiceExt;
 
-use crate::support::{context, service, settings};
-
-static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+use crate::support::{MIGRATIONS, context, service, settings};
 
 fn app(pool: PgPool) -> Router {
     router(AppState::new(service(pool)), Limits::default())

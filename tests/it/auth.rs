@@ -18,9 +18,7 @@ use sqlx::PgPool;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
-use crate::support::service;
-
-static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+use crate::support::{MIGRATIONS, service};
 
 const BIN: &str = env!("CARGO_BIN_EXE_polibase-bi");
 const CHALLENGE: &str = r#"Basic realm="polibase-bi", charset="UTF-8""#;

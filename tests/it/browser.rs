@@ -13,13 +13,10 @@ use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures::FutureExt;
 use hyper_util::client::legacy::connect::HttpConnector;
-use polibase_bi::http::{AppState, Limits, router};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use crate::support::{exec, service};
-
-static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+use crate::support::{MIGRATIONS, exec, serve};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -91,15 +88,6 @@ async fn insert_fixture(pool: &PgPool) {
     ] {
         sqlx::query(sql).bind(name).execute(pool).await.unwrap();
     }
-}
-
-/// The dashboard on a loopback port, served until the test's runtime ends.
-async fn serve(pool: PgPool) -> String {
-    let app = router(AppState::new(service(pool)), Limits::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{address}")
 }
 
 /// A `chromedriver` this test started, in a process group of its own so that dropping the

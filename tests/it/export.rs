@@ -9,7 +9,6 @@ use calamine::{Data, DataType, Reader, Xlsx, open_workbook_from_rs};
 use percent_encoding::percent_decode_str;
 use polibase_bi::db::Db;
 use polibase_bi::export::PANELS;
-use polibase_bi::http::{AppState, Limits, router};
 use polibase_bi::metrics::MetricsService;
 use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, HeaderMap};
@@ -17,9 +16,7 @@ use serde_json::Value;
 use sqlx::PgPool;
 
 use crate::metrics::FIXTURE;
-use crate::support::{NOW, context, exec, service};
-
-static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+use crate::support::{MIGRATIONS, NOW, context, exec, serve, serve_metrics};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -48,19 +45,6 @@ async fn insert_fixture(pool: &PgPool) {
     for (sql, name) in NAMES {
         sqlx::query(sql).bind(name).execute(pool).await.unwrap();
     }
-}
-
-/// The dashboard on a loopback port, served until the test's runtime ends.
-async fn serve(pool: PgPool) -> String {
-    serve_metrics(service(pool)).await
-}
-
-async fn serve_metrics(metrics: MetricsService) -> String {
-    let app = router(AppState::new(metrics), Limits::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{address}")
 }
 
 struct Download {

@@ -23,9 +23,7 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, PgConnection, PgPool};
 
 use crate::browser::{self, Chromedriver, js, text_of, wait_for};
-use crate::support::{context, exec, settings};
-
-static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+use crate::support::{MIGRATIONS, context, exec, settings};
 
 const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
 /// Trust authentication ignores it; it is there to prove no answer ever shows it.

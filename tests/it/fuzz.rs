@@ -18,9 +18,7 @@ use sqlx::PgPool;
 use tower::ServiceExt;
 
 use crate::metrics::FIXTURE;
-use crate::support::{exec, service};
-
-static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+use crate::support::{MIGRATIONS, exec, service};
 
 /// Cases per run: enough to reach every route with many shapes, under 30 s in a debug build.
 const CASES: u32 = 1000;

@@ -3,25 +3,13 @@
 
 use std::time::Duration;
 
-use polibase_bi::http::{AppState, Limits, router};
 use reqwest::StatusCode;
 use serde_json::Value;
 use sqlx::PgPool;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::support::service;
-
-static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
-
-/// Serves the dashboard on a free port and returns its base URL.
-async fn serve(pool: PgPool) -> String {
-    let app = router(AppState::new(service(pool)), Limits::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{address}")
-}
+use crate::support::{MIGRATIONS, serve};
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()

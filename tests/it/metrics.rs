@@ -3,9 +3,7 @@
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use crate::support::{card, dashboard, exec};
-
-static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+use crate::support::{MIGRATIONS, card, dashboard, exec};
 
 /// Six bodies, five conferences, six meetings and a little of everything else;
 /// the expected figures below are computed by hand from these rows.

@@ -11,9 +11,7 @@ use sqlx::PgPool;
 use tempfile::TempDir;
 
 use crate::metrics::FIXTURE;
-use crate::support::{context, settings};
-
-static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+use crate::support::{MIGRATIONS, context, settings};
 
 /// Filter sets that exercise every dialect-specific query path.
 const QUERIES: [&str; 10] = [

@@ -16,6 +16,7 @@ use axum::http::{Method, Request, StatusCode};
 use futures::FutureExt;
 use http_body_util::BodyExt;
 use polibase_bi::config::DatabaseUrl;
+use polibase_bi::db::schema::TABLES;
 use polibase_bi::db::{Access, Db};
 use polibase_bi::http::{AppState, Limits, router};
 use polibase_bi::metrics::MetricsService;
@@ -27,21 +28,7 @@ use tokio::net::TcpListener;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 
 use crate::metrics::FIXTURE;
-use crate::support::{context, exec, settings};
-
-static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
-
-const TABLES: [&str; 9] = [
-    "governing_bodies",
-    "conferences",
-    "meetings",
-    "minutes",
-    "speakers",
-    "conversations",
-    "politicians",
-    "political_parties",
-    "llm_processing_history",
-];
+use crate::support::{MIGRATIONS, context, exec, settings};
 
 type Statements = Arc<Mutex<Vec<String>>>;
 

@@ -6,10 +6,14 @@ use chrono::{DateTime, Utc};
 use polibase_bi::clock::Clock;
 use polibase_bi::config::Settings;
 use polibase_bi::db::Db;
+use polibase_bi::http::{AppState, Limits, router};
 use polibase_bi::metrics::filter::Filters;
 use polibase_bi::metrics::{Context, MetricsService, compute};
 use serde_json::Value;
 use sqlx::PgPool;
+
+/// The Polibase tables, created in every `#[sqlx::test]` database.
+pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// 2026-03-10 08:30 in Tokyo, still 2026-03-09 in UTC.
 pub const NOW: &str = "2026-03-10T08:30:00+09:00";
@@ -73,4 +77,18 @@ pub fn card<'a>(doc: &'a Value, id: &str) -> &'a Value {
         .iter()
         .find(|c| c["id"] == id)
         .unwrap()
+}
+
+/// The dashboard of `pool` on a loopback port, served until the test's runtime ends; its base URL.
+pub async fn serve(pool: PgPool) -> String {
+    serve_metrics(service(pool)).await
+}
+
+/// A metrics service on a loopback port, served until the test's runtime ends; its base URL.
+pub async fn serve_metrics(metrics: MetricsService) -> String {
+    let app = router(AppState::new(metrics), Limits::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{address}")
 }
