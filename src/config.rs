@@ -161,9 +161,10 @@ pub struct Settings {
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t, global = true)]
     pub log_format: LogFormat,
 
-    /// Most database connections the dashboard opens.
+    /// Most database connections the dashboard opens (2–100; one stays free for checking the
+    /// database when queries fail).
     #[arg(long, env = "BI_POOL_MAX", default_value_t = 5, global = true,
-          value_parser = clap::value_parser!(u32).range(1..=100))]
+          value_parser = clap::value_parser!(u32).range(2..=100))]
     pub pool_max: u32,
 
     /// Seconds a request waits for a free database connection before it gets a 503 (1–600).

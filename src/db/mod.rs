@@ -65,7 +65,7 @@ impl Db {
             DatabaseUrl::Postgres(_) => {
                 let options = pg_options(url, settings, access)?;
                 let pool = PgPoolOptions::new()
-                    .max_connections(settings.pool_max)
+                    .max_connections(query_connections(settings.pool_max, access))
                     .min_connections(0)
                     .acquire_timeout(settings.acquire_timeout())
                     .idle_timeout(Some(Duration::from_secs(300)))
@@ -136,11 +136,6 @@ impl Db {
         on_pool!(self, |pool| pool.options().get_max_connections())
     }
 
-    /// Whether the pool may open one more connection without passing its maximum.
-    pub fn has_room(&self) -> bool {
-        self.pool_state().0 < self.max_connections()
-    }
-
     /// The server's version string (`PostgreSQL 15.4 …` or `SQLite 3.45.0`).
     pub async fn server_version(&self) -> Result<String, DbError> {
         match self {
@@ -172,6 +167,17 @@ impl Db {
             Self::Postgres(pool) => (pool.size(), pool.num_idle()),
             Self::Sqlite(pool) => (pool.size(), pool.num_idle()),
         }
+    }
+}
+
+/// Connections a PostgreSQL pool may hold. A read-only pool keeps one of `pool_max` free for
+/// the single direct connection that tells a down database from a busy pool, so that the
+/// two together never pass `pool_max`.
+fn query_connections(pool_max: u32, access: Access) -> u32 {
+    if access == Access::ReadOnly && pool_max > 1 {
+        pool_max - 1
+    } else {
+        pool_max
     }
 }
 

@@ -85,6 +85,8 @@ pub struct MetricsService {
     availability: Arc<Availability>,
     computations: Arc<AtomicU64>,
     stopping: Arc<AtomicBool>,
+    /// One direct connection attempt at a time (see [`Self::diagnose`]).
+    probe_slot: Arc<tokio::sync::Semaphore>,
 }
 
 /// What a failed piece of database work says about the database.
@@ -107,6 +109,7 @@ impl MetricsService {
             availability: Arc::default(),
             computations: Arc::default(),
             stopping: Arc::default(),
+            probe_slot: Arc::new(tokio::sync::Semaphore::new(1)),
         }
     }
 
@@ -196,6 +199,7 @@ impl MetricsService {
     /// Checks the database now with one connection attempt (not through the pool),
     /// recording whether it is up. Used at start and by readiness checks.
     pub async fn check_database(&self) -> Result<(), MetricsError> {
+        let _slot = self.probe_slot.acquire().await;
         match self.context.db.probe(self.probe_limit()).await {
             Ok(()) => {
                 self.availability.up();
@@ -295,24 +299,20 @@ impl MetricsService {
         }
     }
 
-    /// Tells a dead connection from a down database and from a busy pool. A direct
-    /// connection attempt is made only while the pool has room for one more, so the
-    /// connection limit holds; otherwise the pool itself is asked.
+    /// Tells a dead connection from a down database and from a busy pool with one direct
+    /// connection attempt. The pool keeps a connection free for it and one probe runs at a
+    /// time, so the connection limit holds; while another probe runs, its verdict stands.
     async fn diagnose(&self, busy: bool) -> Diagnosis {
-        let db = &self.context.db;
-        let room = db.has_room();
-        if busy && !room {
-            return Diagnosis::Busy(format!(
-                "every database connection stayed in use for {} s; retry shortly",
-                self.probe_limit().as_secs()
-            ));
-        }
-        let checked = if room {
-            db.probe(self.probe_limit()).await
-        } else {
-            db.ping().await
+        let Ok(_slot) = self.probe_slot.try_acquire() else {
+            return match self.availability.outage() {
+                Some(outage) => Diagnosis::Down(outage),
+                None => Diagnosis::Busy(format!(
+                    "every database connection stayed in use for {} s; retry shortly",
+                    self.probe_limit().as_secs()
+                )),
+            };
         };
-        match checked {
+        match self.context.db.probe(self.probe_limit()).await {
             Ok(()) if busy => {
                 Diagnosis::Busy("no database connection became free in time; retry shortly".into())
             }
